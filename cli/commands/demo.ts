@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { diagnoseEvent } from '../../shared/diagnose';
+import type { Finding } from '../../shared/findings';
+import { fingerprint } from '../../shared/incidents/fingerprint';
+import { snapshotReader } from '../../shared/reader/snapshot';
+import { renderFinding } from '../../shared/render/text';
+import { loadScenarios, type Scenario } from '../scenarios';
+import { type Command, UsageError } from '../usage';
+
+export interface Incident {
+  finding: Finding;
+  /** How many findings of the scenario's events fell into this incident. */
+  occurrences: number;
+}
+
+/** Replays a scenario's events against its snapshot and groups the findings into incidents, first seen first. */
+export async function replay(scenario: Scenario): Promise<{ incidents: Incident[]; invalid: string[] }> {
+  const reader = snapshotReader(scenario.snapshot);
+  const incidents = new Map<string, Incident>();
+  const invalid: string[] = [];
+  for (const event of scenario.events) {
+    const result = await diagnoseEvent(event, reader);
+    if (result.status === 'invalid') invalid.push(result.message);
+    for (const finding of result.findings) {
+      const key = fingerprint(finding);
+      const known = incidents.get(key);
+      if (known) known.occurrences++;
+      else incidents.set(key, { finding, occurrences: 1 });
+    }
+  }
+  return { incidents: [...incidents.values()], invalid };
+}
+
+export const demo: Command = {
+  name: 'demo',
+  summary: 'Replay the built-in failure scenarios offline and print the alerts',
+  help: `Usage: ecs-medic demo [--json] [SCENARIO...]
+
+Replays built-in scenarios (real AWS event shapes and SDK responses, no AWS
+account needed) through the same path the bot uses, and prints each incident
+the way it reads in an alert. Repeated findings of one incident print once.
+
+Options:
+  --json       one JSON object per scenario: {"scenario", "title", "findings": [...]}
+  -h, --help   show this help
+
+SCENARIO limits the run to those scenario ids (the file names in cli/scenarios/).`,
+
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+    const all = loadScenarios();
+    const unknown = positionals.filter((id) => !all.some((s) => s.id === id));
+    if (unknown.length > 0) throw new UsageError(`unknown scenario "${unknown[0]}"; known: ${all.map((s) => s.id).join(', ')}`);
+    const scenarios = positionals.length > 0 ? all.filter((s) => positionals.includes(s.id)) : all;
+
+    for (const [i, scenario] of scenarios.entries()) {
+      const { incidents, invalid } = await replay(scenario);
+      if (values.json) {
+        io.out(JSON.stringify({ scenario: scenario.id, title: scenario.title, findings: incidents.map((x) => x.finding) }));
+        continue;
+      }
+      if (i > 0) io.out('');
+      io.out(`━━ ${scenario.title}  [${scenario.id}]`);
+      io.out(scenario.story);
+      io.out('');
+      for (const message of invalid) io.out(`(${message})`);
+      for (const { finding, occurrences } of incidents) {
+        io.out(renderFinding(finding));
+        if (occurrences > 1) io.out(`  seen:      ${occurrences} times in this scenario, alerted once`);
+        io.out('');
+      }
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,135 @@
+import { parseEvent } from './events/parse';
+import { type Signal, signalsOf, textSignal } from './events/signals';
+import type { Evidence, Finding, Unchecked } from './findings';
+import { severityOrder } from './findings';
+import { type AccountReader, cachingReader, eventOnlyReader } from './reader/port';
+import { catalogue } from './rules/catalogue';
+import type { AnyRule, Detection, InvestigationContext, Specificity } from './rules/rule';
+
+export interface Candidate {
+  rule: AnyRule;
+  detection: Detection;
+  signal: Signal;
+}
+
+const specificityOrder: Record<Specificity, number> = { 'root-cause': 0, symptom: 1, fallback: 2 };
+
+function mergeEvidence(into: Evidence[], more: Evidence[]): void {
+  for (const item of more) {
+    if (!into.some((e) => e.source === item.source && e.observed === item.observed)) into.push(item);
+  }
+}
+
+/**
+ * Pure and synchronous: every rule judges every signal of its kinds. Returns
+ * one candidate per (rule, cause), most likely first; catch-alls are dropped
+ * when anything more specific fits.
+ */
+export function detect(signals: readonly Signal[], rules: readonly AnyRule[] = catalogue): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const signal of signals) {
+    for (const rule of rules) {
+      if (!rule.meta.signals.includes(signal.kind)) continue;
+      const detection: Detection | null = rule.detect(signal);
+      if (!detection) continue;
+      const same = candidates.find((c) => c.rule === rule && c.detection.cause === detection.cause);
+      if (same) mergeEvidence(same.detection.evidence, detection.evidence);
+      else candidates.push({ rule, detection, signal });
+    }
+  }
+  const specific = candidates.some((c) => c.detection.specificity !== 'fallback');
+  const kept = specific ? candidates.filter((c) => c.detection.specificity !== 'fallback') : candidates;
+  const order = (c: Candidate) => rules.indexOf(c.rule);
+  return kept.sort(
+    (a, b) =>
+      specificityOrder[a.detection.specificity] - specificityOrder[b.detection.specificity] ||
+      severityOrder[a.detection.severity ?? a.rule.meta.severity] -
+        severityOrder[b.detection.severity ?? b.rule.meta.severity] ||
+      order(a) - order(b),
+  );
+}
+
+function errorReason(error: unknown): string {
+  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  return String(error);
+}
+
+/** Runs a candidate's investigation against the account and builds the finding. Never throws. */
+async function investigate(candidate: Candidate, reader: AccountReader): Promise<Finding> {
+  const { rule, signal } = candidate;
+  const detection: Detection = { ...candidate.detection, evidence: [...candidate.detection.evidence] };
+  const unchecked: Unchecked[] = [];
+  const context: InvestigationContext = {
+    async read(operation, input, purpose) {
+      try {
+        return await reader.read(operation, input);
+      } catch (error) {
+        unchecked.push({ check: purpose, reason: errorReason(error) });
+        return undefined;
+      }
+    },
+    unchecked(check, reason) {
+      unchecked.push({ check, reason });
+    },
+  };
+  if (rule.investigate) {
+    try {
+      const refinement = await rule.investigate(detection, signal, context);
+      if (refinement) {
+        const { evidence, resource, ...rest } = refinement;
+        Object.assign(detection, rest);
+        if (evidence) mergeEvidence(detection.evidence, evidence);
+        if (resource) detection.resource = { ...detection.resource, ...resource };
+      }
+    } catch (error) {
+      unchecked.push({ check: `${rule.meta.id} investigation`, reason: errorReason(error) });
+    }
+  }
+  return {
+    rule: rule.meta.id,
+    cause: detection.cause,
+    severity: detection.severity ?? rule.meta.severity,
+    title: rule.meta.title,
+    explanation: detection.explanation,
+    fix: detection.fix,
+    resource: { ...signal.resource, ...detection.resource },
+    evidence: detection.evidence,
+    unchecked,
+  };
+}
+
+/** Detects, then investigates every candidate through one cached reader. */
+export async function diagnoseSignals(
+  signals: readonly Signal[],
+  reader: AccountReader,
+  rules: readonly AnyRule[] = catalogue,
+): Promise<Finding[]> {
+  const cached = cachingReader(reader);
+  return Promise.all(detect(signals, rules).map((candidate) => investigate(candidate, cached)));
+}
+
+/** Findings for a failure text a user copied (a stoppedReason, a service event message, an API error). */
+export function explainText(text: string, rules: readonly AnyRule[] = catalogue): Promise<Finding[]> {
+  return diagnoseSignals([textSignal(text)], eventOnlyReader, rules);
+}
+
+export type EventDiagnosis =
+  | { status: 'diagnosed'; id: string; detailType: string; findings: Finding[] }
+  | { status: 'unsupported'; id: string; detailType: string; findings: [] }
+  | { status: 'invalid'; field: string; message: string };
+
+/** The path every entry point shares (CLI, Lambda): validate, split into signals, detect, investigate. */
+export async function diagnoseEvent(
+  raw: unknown,
+  reader: AccountReader = eventOnlyReader,
+  rules: readonly AnyRule[] = catalogue,
+): Promise<EventDiagnosis> {
+  const parsed = parseEvent(raw);
+  if (parsed.status === 'invalid') return { status: 'invalid', field: parsed.field, message: parsed.message };
+  if (parsed.status === 'unsupported') {
+    return { status: 'unsupported', id: parsed.id, detailType: parsed.detailType, findings: [] };
+  }
+  const { event } = parsed;
+  const findings = await diagnoseSignals(signalsOf(event), reader, rules);
+  return { status: 'diagnosed', id: event.id, detailType: event['detail-type'], findings };
+}

@@ -1,0 +1,139 @@
+import type {
+  DescribeLogGroupsCommandInput,
+  DescribeLogGroupsCommandOutput,
+} from '@aws-sdk/client-cloudwatch-logs';
+import type {
+  DescribeInstanceTypesCommandInput,
+  DescribeInstanceTypesCommandOutput,
+  DescribeRouteTablesCommandInput,
+  DescribeRouteTablesCommandOutput,
+  DescribeSubnetsCommandInput,
+  DescribeSubnetsCommandOutput,
+  DescribeVpcEndpointsCommandInput,
+  DescribeVpcEndpointsCommandOutput,
+} from '@aws-sdk/client-ec2';
+import type {
+  DescribeCapacityProvidersCommandInput,
+  DescribeCapacityProvidersCommandOutput,
+  DescribeClustersCommandInput,
+  DescribeClustersCommandOutput,
+  DescribeContainerInstancesCommandInput,
+  DescribeContainerInstancesCommandOutput,
+  DescribeServicesCommandInput,
+  DescribeServicesCommandOutput,
+  DescribeTaskDefinitionCommandInput,
+  DescribeTaskDefinitionCommandOutput,
+  DescribeTasksCommandInput,
+  DescribeTasksCommandOutput,
+  ListContainerInstancesCommandInput,
+  ListContainerInstancesCommandOutput,
+  ListTasksCommandInput,
+  ListTasksCommandOutput,
+} from '@aws-sdk/client-ecs';
+import type {
+  DescribeTargetGroupsCommandInput,
+  DescribeTargetGroupsCommandOutput,
+  DescribeTargetHealthCommandInput,
+  DescribeTargetHealthCommandOutput,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+
+/** An SDK response as rules see it: the service's answer, without transport metadata. */
+type Response<T> = Omit<T, '$metadata'>;
+
+/**
+ * Every read a rule may ask for, named by its IAM action so the bot's role can
+ * be derived from it. Inputs and outputs are the AWS SDK v3 shapes: the live
+ * reader returns SDK responses and the snapshot reader returns recorded ones.
+ */
+export interface ReaderOperations {
+  'ecs:DescribeServices': { input: DescribeServicesCommandInput; output: Response<DescribeServicesCommandOutput> };
+  'ecs:DescribeTaskDefinition': {
+    input: DescribeTaskDefinitionCommandInput;
+    output: Response<DescribeTaskDefinitionCommandOutput>;
+  };
+  'ecs:DescribeTasks': { input: DescribeTasksCommandInput; output: Response<DescribeTasksCommandOutput> };
+  'ecs:ListTasks': { input: ListTasksCommandInput; output: Response<ListTasksCommandOutput> };
+  'ecs:DescribeClusters': { input: DescribeClustersCommandInput; output: Response<DescribeClustersCommandOutput> };
+  'ecs:DescribeCapacityProviders': {
+    input: DescribeCapacityProvidersCommandInput;
+    output: Response<DescribeCapacityProvidersCommandOutput>;
+  };
+  'ecs:DescribeContainerInstances': {
+    input: DescribeContainerInstancesCommandInput;
+    output: Response<DescribeContainerInstancesCommandOutput>;
+  };
+  'ecs:ListContainerInstances': {
+    input: ListContainerInstancesCommandInput;
+    output: Response<ListContainerInstancesCommandOutput>;
+  };
+  'ec2:DescribeSubnets': { input: DescribeSubnetsCommandInput; output: Response<DescribeSubnetsCommandOutput> };
+  'ec2:DescribeRouteTables': {
+    input: DescribeRouteTablesCommandInput;
+    output: Response<DescribeRouteTablesCommandOutput>;
+  };
+  'ec2:DescribeVpcEndpoints': {
+    input: DescribeVpcEndpointsCommandInput;
+    output: Response<DescribeVpcEndpointsCommandOutput>;
+  };
+  'ec2:DescribeInstanceTypes': {
+    input: DescribeInstanceTypesCommandInput;
+    output: Response<DescribeInstanceTypesCommandOutput>;
+  };
+  'elasticloadbalancing:DescribeTargetGroups': {
+    input: DescribeTargetGroupsCommandInput;
+    output: Response<DescribeTargetGroupsCommandOutput>;
+  };
+  'elasticloadbalancing:DescribeTargetHealth': {
+    input: DescribeTargetHealthCommandInput;
+    output: Response<DescribeTargetHealthCommandOutput>;
+  };
+  'logs:DescribeLogGroups': {
+    input: DescribeLogGroupsCommandInput;
+    output: Response<DescribeLogGroupsCommandOutput>;
+  };
+}
+
+export type ReaderOperation = keyof ReaderOperations;
+export type ReaderInput<K extends ReaderOperation> = ReaderOperations[K]['input'];
+export type ReaderOutput<K extends ReaderOperation> = ReaderOperations[K]['output'];
+
+/** The port rules read the account through. Implementations throw on failure (AccessDenied, throttling, not recorded…). */
+export interface AccountReader {
+  read<K extends ReaderOperation>(operation: K, input: ReaderInput<K>): Promise<ReaderOutput<K>>;
+}
+
+/** Thrown by a reader that has no way to reach the account (offline without a snapshot). */
+export class ReaderUnavailableError extends Error {
+  override name = 'ReaderUnavailable';
+}
+
+/** The reader used when nothing but the event is known: every read fails with a reason rules report as unchecked. */
+export const eventOnlyReader: AccountReader = {
+  read: (operation) =>
+    Promise.reject(new ReaderUnavailableError(`${operation} not called: no account access (pass --snapshot, or run in the bot)`)),
+};
+
+/** Canonical JSON (sorted keys) so inputs match regardless of key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** Memoizes reads per diagnosis, so two rules asking the same question cost one call. */
+export function cachingReader(inner: AccountReader): AccountReader {
+  const cache = new Map<string, Promise<unknown>>();
+  return {
+    read(operation, input) {
+      const key = `${operation} ${canonicalJson(input)}`;
+      let pending = cache.get(key);
+      if (!pending) {
+        pending = inner.read(operation, input);
+        cache.set(key, pending);
+      }
+      return pending as Promise<ReaderOutput<typeof operation>>;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { SignalKind, SignalOf } from '../events/signals';
+import type { Evidence, ResourceRef, Severity } from '../findings';
+import type { ReaderInput, ReaderOperation, ReaderOutput } from '../reader/port';
+
+/**
+ * How sure a detection is that it names the root cause.
+ * - `root-cause`: the text or fields name the cause (an AccessDenied on a secret).
+ * - `symptom`: a seed rule claiming its generic symptom ("Task failed ELB health checks"); its explanation names the other causes.
+ * - `fallback`: a catch-all (an essential container exited); dropped when anything more specific fits the same event.
+ */
+export type Specificity = 'root-cause' | 'symptom' | 'fallback';
+
+export interface RuleMeta<K extends SignalKind = SignalKind> {
+  /** Stable, public: users configure and suppress by it. */
+  id: string;
+  title: string;
+  /** The footgun number in the mission document, or null for rules added beyond it. */
+  seed: number | null;
+  severity: Severity;
+  /** The signal kinds this rule judges. */
+  signals: readonly K[];
+  /** In plain words, what triggers it (README rule table). */
+  triggers: string;
+  /** In plain words, what it verifies in the account beyond the event (README rule table). */
+  checks: readonly string[];
+  /** Every reader operation `investigate` may call. */
+  needs: readonly ReaderOperation[];
+  /** The causes it can name (ids are public, like the rule id). */
+  causes: readonly string[];
+  /** Whether the bot may repair it itself, where the team opted in. */
+  autoFix: 'grace-period' | 'log-group' | null;
+}
+
+export interface Detection {
+  cause: string | null;
+  specificity: Specificity;
+  /** Overrides the rule's default severity for this case. */
+  severity?: Severity;
+  explanation: string;
+  fix: string;
+  evidence: Evidence[];
+  /** What the text names that the event does not (a container, a service). */
+  resource?: ResourceRef;
+}
+
+/** What `investigate` may change once it has read the account. */
+export type Refinement = Partial<Pick<Detection, 'cause' | 'severity' | 'explanation' | 'fix' | 'resource'>> & {
+  evidence?: Evidence[];
+};
+
+export interface InvestigationContext {
+  /**
+   * Reads the account. On failure (AccessDenied, throttling, offline) it
+   * records `purpose` as unchecked with the reason and returns undefined.
+   */
+  read<K extends ReaderOperation>(operation: K, input: ReaderInput<K>, purpose: string): Promise<ReaderOutput<K> | undefined>;
+  /** Records a check that could not be made, and why. */
+  unchecked(check: string, reason: string): void;
+}
+
+export interface Rule<K extends SignalKind = SignalKind, D extends Detection = Detection> {
+  meta: RuleMeta<K>;
+  /** Pure: classifies one signal into a cause, or null when the rule does not apply. */
+  detect(signal: SignalOf<K>): D | null;
+  /** Optional: verifies the detection against the account through the reader port. */
+  investigate?(detection: D, signal: SignalOf<K>, context: InvestigationContext): Promise<Refinement | undefined>;
+}
+
+/** Identity, for inference: `signal` in `detect` is narrowed to the kinds in `meta.signals`. */
+export function defineRule<K extends SignalKind, D extends Detection>(rule: Rule<K, D>): Rule<K, D> {
+  return rule;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the catalogue holds rules of every signal kind and detection type
+export type AnyRule = Rule<any, any>;

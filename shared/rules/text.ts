@@ -1,0 +1,39 @@
+/** Helpers rules share for reading AWS failure texts. */
+
+import type { Evidence } from '../findings';
+
+/** The first pattern that matches, or null. Patterns carry their own flags (always `i`: AWS varies case). */
+export function firstMatch(text: string, patterns: readonly RegExp[]): RegExpExecArray | null {
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match) return match;
+  }
+  return null;
+}
+
+const MAX_QUOTE = 600;
+
+/** Evidence quoting a text, cut to a readable length. */
+export function quoted(source: string, text: string): Evidence {
+  const observed = text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
+  return { source, observed };
+}
+
+/** ARNs of one service named in a text: `arnsIn(text, 'secretsmanager')`. */
+export function arnsIn(text: string, service: string): string[] {
+  const pattern = new RegExp(`arn:aws[a-z-]*:${service}:[^\\s"',)]+`, 'gi');
+  return [...new Set(text.match(pattern) ?? [])].map((arn) => arn.replace(/[.:]+$/, ''));
+}
+
+/** The principal of an IAM denial: "User: <arn> is not authorized to perform: <action>". */
+export function deniedPrincipal(text: string): { principal?: string; action?: string } {
+  const match = /User:\s*(arn:[^\s]+)\s+is not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9*]+)/i.exec(text);
+  if (!match) return {};
+  return { principal: match[1] as string, action: match[2] as string };
+}
+
+/** A shell-safe argument for fix commands; placeholders stay readable. */
+export function shellArg(value: string | undefined, placeholder: string): string {
+  if (!value) return `<${placeholder}>`;
+  return /^[A-Za-z0-9_./:@=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
