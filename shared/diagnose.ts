@@ -61,6 +61,11 @@ async function investigate(candidate: Candidate, reader: AccountReader): Promise
   const unchecked: Unchecked[] = [];
   const context: InvestigationContext = {
     async read(operation, input, purpose) {
+      // meta.needs is what the bot's IAM role is derived from: a read it does not declare is a bug.
+      if (!rule.meta.needs.includes(operation)) {
+        unchecked.push({ check: purpose, reason: `${operation} is not declared in ${rule.meta.id}'s meta.needs` });
+        return undefined;
+      }
       try {
         return await reader.read(operation, input);
       } catch (error) {

@@ -20,7 +20,10 @@ export async function replay(scenario: Scenario): Promise<{ incidents: Incident[
   const invalid: string[] = [];
   for (const event of scenario.events) {
     const result = await diagnoseEvent(event, reader);
-    if (result.status === 'invalid') invalid.push(result.message);
+    if (result.status === 'invalid') {
+      invalid.push(result.message);
+      continue;
+    }
     for (const finding of result.findings) {
       const key = fingerprint(finding);
       const known = incidents.get(key);

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: figures the issues ask for, each a ratio of two things
+ * measured in the same run, interleaved, so a noisy machine affects both sides.
+ */
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { detect } from '../shared/diagnose';
+import { parseEvent } from '../shared/events/parse';
+import { signalsOf } from '../shared/events/signals';
+import { stoppedTaskEvent } from '../tests/fixtures/events';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** Median time per call of `fn`, measured in `rounds` batches of `batch` calls. */
+function timePerCall(fn: () => unknown, batch: number): () => number {
+  return () => {
+    const start = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    return ((performance.now() - start) / batch) * 1000; // µs
+  };
+}
+
+function interleave(a: () => number, b: () => number, rounds: number): [number, number] {
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    as.push(a());
+    bs.push(b());
+  }
+  return [median(as), median(bs)];
+}
+
+// A realistic failure: the AWS sample task (3 containers) stopped by an OOM kill.
+const event = stoppedTaskEvent({
+  stoppedReason: 'Essential container in task exited',
+  stopCode: 'EssentialContainerExited',
+  group: 'service:webserver',
+  containers: [{ exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }, { exitCode: 0 }, { exitCode: 0 }],
+});
+const bytes = JSON.stringify(event);
+const parsed = JSON.parse(bytes) as unknown;
+
+let sink = 0;
+const classify = () => {
+  const result = parseEvent(parsed);
+  if (result.status !== 'valid') throw new Error('bench event must be valid');
+  sink += detect(signalsOf(result.event)).length;
+};
+const parse = () => {
+  sink += (JSON.parse(bytes) as { version: string }).version.length;
+};
+for (let i = 0; i < 2000; i++) {
+  classify();
+  parse();
+}
+const [classifyUs, parseUs] = interleave(timePerCall(classify, 500), timePerCall(parse, 500), 41);
+
+function processMs(args: string[]): () => number {
+  return () => {
+    const start = performance.now();
+    const result = spawnSync(process.execPath, args, { input: 'CannotPullContainerError: API error (404): repository not found' });
+    if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    return performance.now() - start;
+  };
+}
+const [explainMs, nodeMs] = interleave(processMs(['dist/ecs-medic.mjs', 'explain']), processMs(['-e', '']), 15);
+
+const rows: [string, string, string, string][] = [
+  [
+    'validate + classify a parsed task-state-change event',
+    `${classifyUs.toFixed(1)} µs`,
+    `JSON.parse of the same ${bytes.length} bytes: ${parseUs.toFixed(1)} µs`,
+    `${(classifyUs / parseUs).toFixed(2)}× (target ≤ 1.00×)`,
+  ],
+  [
+    'ecs-medic explain, whole process',
+    `${explainMs.toFixed(0)} ms`,
+    `node -e '': ${nodeMs.toFixed(0)} ms`,
+    `${(explainMs / nodeMs).toFixed(2)}×`,
+  ],
+];
+console.log('| measured | median | baseline (same run) | ratio |');
+console.log('|---|---|---|---|');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+if (sink < 0) console.log(sink);
