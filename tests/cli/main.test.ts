@@ -12,7 +12,8 @@ async function run(argv: string[], stdin = '') {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), stdin: async () => stdin });
-  return { code, out, err, json: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON lines of several commands, read field by field
+  return { code, out, err, json: () => out.map((l) => JSON.parse(l) as Record<string, any>) };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'ecs-medic-cli-'));
@@ -54,7 +55,7 @@ describe('ecs-medic explain', () => {
     expect(code).toBe(0);
     const [result] = json();
     expect(result?.input).toBe(LOG_GROUP_TEXT);
-    expect((result?.findings as { rule: string }[])[0]?.rule).toBe('log-group-missing');
+    expect(result?.findings[0]?.rule).toBe('log-group-missing');
   });
 
   it('reads each non-empty stdin line as its own text with --each-line, in order, [] when unrecognised', async () => {
@@ -63,7 +64,7 @@ describe('ecs-medic explain', () => {
     const results = json();
     expect(results.map((r) => r.input)).toEqual(['hello world', LOG_GROUP_TEXT]);
     expect(results[0]?.findings).toEqual([]);
-    expect((results[1]?.findings as unknown[]).length).toBeGreaterThan(0);
+    expect(results[1]?.findings.length).toBeGreaterThan(0);
   });
 
   it('reads all of stdin as one text without --each-line', async () => {

@@ -1,0 +1,182 @@
+import type { ContainerInstance } from '@aws-sdk/client-ecs';
+import { arnName } from '../../arn';
+import type { SignalOf } from '../../events/signals';
+import type { Evidence } from '../../findings';
+import { defineRule, type Refinement } from '../rule';
+import { firstMatch, quoted, shellArg } from '../text';
+import { type FeatureMinimum, featureMinimums, featuresMissing, knownRecentAgent } from './features';
+
+/**
+ * Seed footgun 9. Old agents do not register the capabilities newer task
+ * definitions require, so those tasks fail to place on old instances and work
+ * on new ones. Container-instance events stream constantly (agent reconnects
+ * several times an hour are normal, per the ECS events doc), so an event is
+ * only claimed when its agent is below a feature minimum.
+ */
+
+// Placement failures ECS reports when no instance registers a required attribute [ECS doc: API failure reasons, service event messages].
+const missingAttribute = [
+  /is missing an attribute required by your task/i,
+  /TaskFailedToStart:\s*ATTRIBUTE\b/i,
+  /encountered error\s*"?ATTRIBUTE\b/i,
+  /^\s*ATTRIBUTE\s*$/i,
+];
+// The agent on the closest instance was not connected.
+const agentNotConnected = [/TaskFailedToStart:\s*AGENT\b/i, /encountered error\s*"?AGENT\b/i, /^\s*AGENT\s*$/i];
+
+// The table is ordered by version, so the last entry is the highest minimum.
+const highestMinimum = featureMinimums[featureMinimums.length - 1]?.minimum;
+
+function updateFix(cluster: string | undefined, instances: readonly string[]): string {
+  const commands = (instances.length > 0 ? instances : [undefined]).map(
+    (id) => `aws ecs update-container-agent --cluster ${shellArg(cluster, 'cluster')} --container-instance ${shellArg(id, 'container-instance-id')}`,
+  );
+  return [
+    ...commands,
+    'UpdateContainerAgent works on the ECS-optimized Amazon Linux AMIs; elsewhere run the SSM document AWS-UpdateAmazonECSAgent, update the ecs-init package, or set ECS_AGENT_UPDATE_ENABLED=true in /etc/ecs/ecs.config.',
+    "Lasting fix: move the Auto Scaling group's launch template to the current ECS-optimized AMI and replace old instances (instance refresh), so new and old instances stop differing.",
+  ].join('\n');
+}
+
+function featureList(features: readonly FeatureMinimum[]): string {
+  return features.map((f) => `${f.feature} (needs ${f.minimum})`).join(', ');
+}
+
+function instanceDetection(signal: SignalOf<'container-instance'>) {
+  const version = signal.detail.versionInfo?.agentVersion;
+  const missing = featuresMissing(version);
+  // A current agent, connected or not, is the normal stream of these events: no finding.
+  if (missing.length === 0) return null;
+  const instance = signal.resource.containerInstance;
+  return {
+    cause: 'below-feature-minimum',
+    specificity: 'root-cause' as const,
+    explanation: `The ECS agent on container instance ${instance ?? '(unknown)'} is version ${version}, too old for: ${featureList(missing)}. Tasks whose definitions use these features cannot be placed on this instance (ECS reports "missing an attribute required by your task"), while they work on newer instances. The newest agent release known to this rule is ${knownRecentAgent.version} (a snapshot read ${knownRecentAgent.readOn}).`,
+    fix: updateFix(signal.resource.cluster, instance ? [arnName(signal.detail.containerInstanceArn) ?? instance] : []),
+    evidence: [{ source: 'detail.versionInfo.agentVersion', observed: `${version} on ${instance ?? signal.detail.containerInstanceArn}` }],
+  };
+}
+
+function placementDetection(signal: SignalOf<'text' | 'service-action' | 'task-stopped'>) {
+  if (firstMatch(signal.text, missingAttribute)) {
+    return {
+      cause: 'missing-attribute',
+      specificity: 'symptom' as const,
+      explanation:
+        'ECS could not place the task because no container instance registers an attribute the task definition requires. An old ECS agent that does not register a newer capability is one cause (e.g. ECS Exec needs agent 1.50.2, container dependencies 1.26.0). Others: a capability the agent supports but was not enabled in /etc/ecs/ecs.config (e.g. ECS_ENABLE_TASK_IAM_ROLE), a Docker volume plugin not installed on the instances, a task for another OS or CPU architecture than the instances, or a custom attribute in a placement constraint that no instance carries.',
+      fix: `Compare the task definition's requiresAttributes with the instances' attributes: aws ecs describe-task-definition --task-definition <family:revision> --query taskDefinition.requiresAttributes and aws ecs describe-container-instances --cluster ${shellArg(signal.resource.cluster, 'cluster')} --container-instances <id> --query 'containerInstances[].[versionInfo.agentVersion,attributes]'. If the agent is old:\n${updateFix(signal.resource.cluster, [])}`,
+      evidence: [quoted(signal.source, signal.text)],
+    };
+  }
+  if (firstMatch(signal.text, agentNotConnected)) {
+    return {
+      cause: 'agent-disconnected',
+      specificity: 'symptom' as const,
+      explanation:
+        'ECS could not place the task because the ECS agent on the closest container instance was not connected. Short disconnects happen several times an hour and are normal; a placement failure means it stayed disconnected. Common causes: the instance lost its route to the ECS endpoint (NAT, VPC endpoint, security group), the agent or the Docker daemon stopped or hung, the instance role lacks ecs:Poll/ecs:Submit*, or the instance is being stopped.',
+      fix: `Find disconnected instances: aws ecs describe-container-instances --cluster ${shellArg(signal.resource.cluster, 'cluster')} --container-instances $(aws ecs list-container-instances --cluster ${shellArg(signal.resource.cluster, 'cluster')} --query containerInstanceArns --output text) --query 'containerInstances[?agentConnected==\`false\`].[ec2InstanceId,versionInfo.agentVersion]'\nThen on each: sudo systemctl restart ecs (and read /var/log/ecs/ecs-agent.log), or drain and replace the instance.`,
+      evidence: [quoted(signal.source, signal.text)],
+    };
+  }
+  return null;
+}
+
+interface Fleet {
+  instances: ContainerInstance[];
+  versions: Map<string, string[]>;
+}
+
+function fleetOf(instances: ContainerInstance[]): Fleet {
+  const versions = new Map<string, string[]>();
+  for (const instance of instances) {
+    const version = instance.versionInfo?.agentVersion ?? 'unknown';
+    const id = instance.ec2InstanceId ?? arnName(instance.containerInstanceArn) ?? '?';
+    versions.set(version, [...(versions.get(version) ?? []), id]);
+  }
+  return { instances, versions };
+}
+
+function fleetEvidence(fleet: Fleet): Evidence {
+  const parts = [...fleet.versions].map(([version, ids]) => `${version}: ${ids.length} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`);
+  return { source: 'ecs:DescribeContainerInstances', observed: `agent versions across ${fleet.instances.length} instance(s): ${parts.join('; ')}` };
+}
+
+function refineWithFleet(cause: string | null, cluster: string | undefined, fleet: Fleet): Refinement {
+  const evidence = [fleetEvidence(fleet)];
+  if (cause === 'agent-disconnected') {
+    const disconnected = fleet.instances.filter((i) => i.status === 'ACTIVE' && i.agentConnected === false);
+    const ids = disconnected.map((i) => i.ec2InstanceId ?? arnName(i.containerInstanceArn) ?? '?');
+    evidence.push({
+      source: 'ecs:DescribeContainerInstances',
+      observed: ids.length > 0 ? `ACTIVE with agentConnected false: ${ids.join(', ')}` : 'every ACTIVE instance has its agent connected now (it may have reconnected)',
+    });
+    return { evidence };
+  }
+  const old = fleet.instances.filter((i) => featuresMissing(i.versionInfo?.agentVersion).length > 0);
+  if (old.length === 0) {
+    if (cause === 'missing-attribute') {
+      evidence.push({ source: 'ecs:DescribeContainerInstances', observed: `every agent is at least ${highestMinimum}, so an old agent is unlikely to be the missing attribute` });
+    }
+    return { evidence };
+  }
+  const oldIds = old.map((i) => arnName(i.containerInstanceArn) ?? i.ec2InstanceId ?? '?');
+  const drift = fleet.versions.size > 1;
+  const oldVersions = [...new Set(old.map((i) => i.versionInfo?.agentVersion ?? 'unknown'))].join(', ');
+  const missing = featuresMissing(old[0]?.versionInfo?.agentVersion);
+  return {
+    cause: drift ? 'fleet-drift' : 'below-feature-minimum',
+    evidence,
+    explanation: drift
+      ? `Cluster ${cluster} runs ${fleet.versions.size} different ECS agent versions. ${old.length} of ${fleet.instances.length} instance(s) run ${oldVersions}, too old for: ${featureList(missing)}. Tasks using those features place on the newer instances and fail on the old ones, so the same deployment succeeds or fails depending on where the scheduler puts it.`
+      : `Every instance in cluster ${cluster} runs agent ${oldVersions}, too old for: ${featureList(missing)}. No instance can run tasks that use these features.`,
+    fix: updateFix(cluster, oldIds.slice(0, 10)),
+  };
+}
+
+export default defineRule({
+  meta: {
+    id: 'agent-version-drift',
+    title: 'The ECS container agent on EC2 instances is too old or differs across the cluster',
+    seed: 9,
+    severity: 'warning',
+    signals: ['container-instance', 'service-action', 'task-stopped', 'text'],
+    triggers:
+      'A container instance event whose versionInfo.agentVersion is below a feature minimum (e.g. ECS Exec 1.50.2); placement failures "missing an attribute required by your task" / ATTRIBUTE; "encountered error \\"AGENT\\"" / AGENT',
+    checks: [
+      'the agent version of every container instance in the cluster (one ListContainerInstances + one DescribeContainerInstances)',
+      'whether the fleet mixes agent versions, and which instances are below which feature minimum',
+      'which ACTIVE instances have their agent disconnected',
+    ],
+    needs: ['ecs:ListContainerInstances', 'ecs:DescribeContainerInstances'],
+    causes: ['below-feature-minimum', 'fleet-drift', 'missing-attribute', 'agent-disconnected'],
+    autoFix: null,
+  },
+
+  detect(signal) {
+    if (signal.kind === 'container-instance') return instanceDetection(signal);
+    return placementDetection(signal);
+  },
+
+  async investigate(detection, signal, context) {
+    const cluster = signal.resource.cluster;
+    if (!cluster) {
+      context.unchecked('the agent versions across the cluster', 'the signal names no cluster');
+      return undefined;
+    }
+    const listed = await context.read('ecs:ListContainerInstances', { cluster }, `the container instances of cluster ${cluster}`);
+    const arns = listed?.containerInstanceArns ?? [];
+    if (!listed) return undefined;
+    if (arns.length === 0) {
+      return { evidence: [{ source: 'ecs:ListContainerInstances', observed: `cluster ${cluster} has no registered container instances` }] };
+    }
+    // One batch: DescribeContainerInstances takes up to 100; a larger fleet is judged on its first 100.
+    const described = await context.read(
+      'ecs:DescribeContainerInstances',
+      { cluster, containerInstances: arns.slice(0, 100) },
+      `the agent versions of cluster ${cluster}`,
+    );
+    if (!described) return undefined;
+    if (listed.nextToken || arns.length > 100) context.unchecked('agent versions beyond the first 100 instances', 'the rule reads one page only');
+    return refineWithFleet(detection.cause, cluster, fleetOf(described.containerInstances ?? []));
+  },
+});

@@ -1,0 +1,244 @@
+import type { _InstanceType, Subnet } from '@aws-sdk/client-ec2';
+import type { Evidence } from '../../findings';
+import type { Signal } from '../../events/signals';
+import { defineRule, type InvestigationContext, type Refinement } from '../rule';
+import { firstMatch, quoted, shellArg } from '../text';
+import { enisByInstanceType, tasksWithoutTrunking, tasksWithTrunking } from './eni-limits';
+import { networkConfigurationArg, readService, serviceArgs, serviceEvidence, serviceNamedIn } from './service';
+
+/**
+ * Seed footgun 2. Every awsvpc task gets its own network interface: on Fargate
+ * that is a private IP from the service's subnets, on EC2 also an ENI slot on
+ * the instance. Either runs out before CPU or memory does.
+ */
+const subnetFull = [
+  /InsufficientFreeAddressesInSubnet/i,
+  /(?:not|n't) (?:have )?enough free addresses/i,
+  /insufficient free (?:ipv4 )?addresses/i,
+  /aren'?t sufficient free ipv4 addresses/i,
+];
+const eniSlotsFull = [
+  /RESOURCE:ENI\b/i,
+  /(?:doesn't|does not) have any available elastic network interface attachment points/i,
+  /Unable to attach network interface to unused device index/i,
+];
+
+const subnetIdPattern = /subnet-[0-9a-f]{8,17}/i;
+const containerInstancePattern = /container-instance[\s/]+([0-9a-f-]{32,36})/i;
+
+const trunkingCommands = [
+  'aws ecs put-account-setting --name awsvpcTrunking --value enabled --principal-arn <container-instance-role-arn>',
+  '(or for every principal in the account: aws ecs put-account-setting-default --name awsvpcTrunking --value enabled)',
+  'then replace the container instances; only instances launched after the opt-in get a trunk interface:',
+  'aws autoscaling start-instance-refresh --auto-scaling-group-name <asg>',
+].join('\n');
+
+function subnetFix(signal: Signal, subnets: readonly string[]): string {
+  const ids = subnets.length ? subnets.join(' ') : shellArg(subnetIdPattern.exec(signal.text)?.[0], 'subnet-ids');
+  return [
+    'See how many addresses each subnet has left:',
+    `aws ec2 describe-subnets --subnet-ids ${ids} --query 'Subnets[].[SubnetId,AvailabilityZone,CidrBlock,AvailableIpAddressCount]'`,
+    'Then give the tasks larger subnets (a /20 has 4,091 usable addresses) in more Availability Zones:',
+    `aws ecs update-service ${serviceArgs(signal.resource)} --network-configuration 'awsvpcConfiguration={subnets=[<subnet-a>,<subnet-b>],securityGroups=[<security-group>]}'`,
+  ].join('\n');
+}
+
+const eniFix = [
+  'Turn on ENI trunking so each instance takes many more awsvpc tasks (a c5.large goes from 2 to 10):',
+  trunkingCommands,
+  'Or run these tasks in bridge network mode, or on instance types with more network interfaces.',
+].join('\n');
+
+/** The subnets the tasks use: the service's, else the stopped task's ENI attachment, else the one the text names. */
+function taskSubnets(signal: Signal): string[] {
+  if (signal.kind === 'task-stopped') {
+    const subnets = (signal.task.attachments ?? [])
+      .flatMap((a) => a.details ?? [])
+      .filter((d) => d.name === 'subnetId' && d.value)
+      .map((d) => d.value as string);
+    if (subnets.length) return [...new Set(subnets)];
+  }
+  const named = subnetIdPattern.exec(signal.text)?.[0];
+  return named ? [named] : [];
+}
+
+function describeSubnet(subnet: Subnet): string {
+  return `${subnet.SubnetId} (${subnet.AvailabilityZone ?? '?'}, ${subnet.CidrBlock ?? '?'}): ${subnet.AvailableIpAddressCount ?? '?'} free`;
+}
+
+async function investigateSubnets(signal: Signal, context: InvestigationContext): Promise<Refinement | undefined> {
+  const evidence: Evidence[] = [];
+  const service = signal.resource.service ? await readService(context, signal.resource, "the service's subnets and deployment size") : undefined;
+  if (service) evidence.push(serviceEvidence(service));
+  const awsvpc = service?.networkConfiguration?.awsvpcConfiguration;
+  const subnetIds = awsvpc?.subnets?.length ? awsvpc.subnets : taskSubnets(signal);
+  if (subnetIds.length === 0) {
+    context.unchecked('free addresses in the task subnets', 'no subnet is named by the signal or the service');
+    return evidence.length ? { evidence } : undefined;
+  }
+  const described = await context.read('ec2:DescribeSubnets', { SubnetIds: subnetIds }, 'free addresses in the task subnets');
+  const subnets = described?.Subnets ?? [];
+  if (subnets.length === 0) return { evidence, fix: subnetFix(signal, subnetIds) };
+
+  evidence.push({ source: 'ec2:DescribeSubnets', observed: subnets.map(describeSubnet).join('; ') });
+  const free = subnets.reduce((sum, s) => sum + (s.AvailableIpAddressCount ?? 0), 0);
+  const full = subnets.filter((s) => (s.AvailableIpAddressCount ?? 0) === 0).map((s) => s.SubnetId ?? '?');
+  const roomy = subnets.filter((s) => (s.AvailableIpAddressCount ?? 0) > 0).map((s) => s.SubnetId ?? '?');
+
+  let need = '';
+  if (service?.desiredCount !== undefined) {
+    // A rolling deployment runs up to desired × maximumPercent tasks at once; the running ones already hold an address.
+    const maximumPercent = service.deploymentConfiguration?.maximumPercent ?? 200;
+    const peak = Math.ceil((service.desiredCount * maximumPercent) / 100);
+    const more = Math.max(peak - (service.runningCount ?? 0), 0);
+    need = ` A deployment at maximumPercent ${maximumPercent} runs up to ${peak} tasks at once (desired ${service.desiredCount}); ${
+      service.runningCount ?? 0
+    } are running, so it needs ${more} more addresses${more > free ? `, ${more - free} more than the subnets have` : ', which fit only if no other resource takes them first'}.`;
+  }
+  const fullNote = full.length
+    ? ` ${full.join(', ')} ${full.length === 1 ? 'has' : 'have'} no free address: a task placed there cannot start.`
+    : '';
+  return {
+    evidence,
+    explanation: `Every awsvpc task takes a private IP from one of its subnets, and the ${subnets.length} subnet(s) it uses have ${free} free address(es) in total.${fullNote}${need} Load balancers, NAT gateways, VPC endpoints and other ENIs in the same subnets take addresses too.`,
+    fix: [
+      'Create larger subnets (a /20 has 4,091 usable addresses) in more Availability Zones, then point the service at them, keeping any that still have room:',
+      `aws ecs update-service ${serviceArgs(signal.resource)} --network-configuration ${networkConfigurationArg(awsvpc, [...roomy, '<new-subnet-a>', '<new-subnet-b>'])}`,
+    ].join('\n'),
+  };
+}
+
+interface InstanceGroup {
+  type: string;
+  trunking: boolean;
+  count: number;
+}
+
+async function investigateEniSlots(signal: Signal, context: InvestigationContext): Promise<Refinement | undefined> {
+  const cluster = signal.resource.cluster;
+  if (!cluster) {
+    context.unchecked('the container instances\' types and ENI trunking', 'the signal names no cluster');
+    return undefined;
+  }
+  const listed = await context.read('ecs:ListContainerInstances', { cluster }, 'the container instances in the cluster');
+  const arns = listed?.containerInstanceArns ?? [];
+  if (!listed) return undefined;
+  if (arns.length === 0) {
+    return { evidence: [{ source: 'ecs:ListContainerInstances', observed: `${cluster} has no container instances` }] };
+  }
+  const described = await context.read(
+    'ecs:DescribeContainerInstances',
+    { cluster, containerInstances: arns.slice(0, 100) },
+    'the container instances\' types and ENI trunking',
+  );
+  if (!described) return undefined;
+
+  const groups = new Map<string, InstanceGroup>();
+  for (const instance of described.containerInstances ?? []) {
+    const attributes = instance.attributes ?? [];
+    const type = attributes.find((a) => a.name === 'ecs.instance-type')?.value ?? 'unknown';
+    // ECS records the trunk interface as an attribute on instances that have one.
+    const trunking = attributes.some((a) => a.name === 'ecs.awsvpc-trunk-id');
+    const key = `${type} ${trunking}`;
+    const group = groups.get(key) ?? { type, trunking, count: 0 };
+    group.count++;
+    groups.set(key, group);
+  }
+
+  const enis = new Map(Object.entries(enisByInstanceType));
+  const unlisted = [...new Set([...groups.values()].map((g) => g.type))].filter((t) => t !== 'unknown' && !enis.has(t));
+  if (unlisted.length) {
+    // The types come from the instances' ecs.instance-type attribute, so they are EC2 instance type names.
+    const types = await context.read('ec2:DescribeInstanceTypes', { InstanceTypes: unlisted as _InstanceType[] }, 'network interfaces per instance type');
+    for (const info of types?.InstanceTypes ?? []) {
+      if (info.InstanceType && info.NetworkInfo?.MaximumNetworkInterfaces) enis.set(info.InstanceType, info.NetworkInfo.MaximumNetworkInterfaces);
+    }
+  }
+
+  const lines = [...groups.values()].map((g) => {
+    const limit = enis.get(g.type);
+    const withTrunking = tasksWithTrunking(g.type);
+    const capacity = g.trunking
+      ? `trunking on${withTrunking ? ` (${withTrunking} awsvpc tasks each)` : ''}`
+      : `${limit ? `${limit} ENIs → ${tasksWithoutTrunking(limit)} awsvpc tasks each` : 'ENI count unknown'}, trunking off${withTrunking ? ` (${withTrunking} with trunking)` : ''}`;
+    return `${g.count} × ${g.type}: ${capacity}`;
+  });
+  const evidence: Evidence[] = [{ source: 'ecs:DescribeContainerInstances', observed: lines.join('; ') }];
+  const all = [...groups.values()];
+  if (all.every((g) => g.trunking)) {
+    return {
+      evidence,
+      explanation: `ENI trunking is already on, and every instance's awsvpc slots are taken (${lines.join('; ')}). The cluster needs more or larger instances for these tasks.`,
+      fix: 'Add container instances (raise the Auto Scaling group\'s max size, or enable managed scaling on its capacity provider), or use larger instance types: with trunking an xlarge takes 20 awsvpc tasks and a 2xlarge 40.',
+    };
+  }
+  context.unchecked('whether awsvpcTrunking is enabled for the container instance role', 'ecs:ListAccountSettings is not in the reader yet');
+  const supported = all.some((g) => !g.trunking && tasksWithTrunking(g.type) !== undefined);
+  return {
+    evidence,
+    explanation: `Each awsvpc task on EC2 takes a whole network interface, and these instances run without ENI trunking: ${lines.join('; ')}. The cluster runs out of interfaces long before CPU or memory.`,
+    fix: supported
+      ? eniFix
+      : `These instance types are not listed as supporting ENI trunking, so move to a supported type (c5, c6i, c6a, c6g, c7g, m5, m6i, m6a, m6g, m7g, r5, r6i) and turn it on:\n${trunkingCommands}\nOr run these tasks in bridge network mode.`,
+  };
+}
+
+export default defineRule({
+  meta: {
+    id: 'awsvpc-ip-exhaustion',
+    title: 'awsvpc tasks ran out of subnet IP addresses or instance network interfaces',
+    seed: 2,
+    severity: 'critical',
+    signals: ['text', 'task-stopped', 'service-action'],
+    triggers:
+      '"InsufficientFreeAddressesInSubnet" / "not enough free addresses" in a stoppedReason or error (subnet-ips); "RESOURCE:ENI", "doesn\'t have any available elastic network interface attachment points" or "Unable to attach network interface to unused device index" in a placement failure or stoppedReason (eni-limit)',
+    checks: [
+      "the service's subnets, desired count and maximumPercent (ecs:DescribeServices)",
+      'free addresses per subnet against what a deployment at maximumPercent needs (ec2:DescribeSubnets)',
+      'the container instances\' types and whether they have a trunk interface (ecs:ListContainerInstances, ecs:DescribeContainerInstances)',
+      'network interfaces per instance type, from a table or ec2:DescribeInstanceTypes',
+    ],
+    needs: [
+      'ecs:DescribeServices',
+      'ec2:DescribeSubnets',
+      'ecs:ListContainerInstances',
+      'ecs:DescribeContainerInstances',
+      'ec2:DescribeInstanceTypes',
+    ],
+    causes: ['subnet-ips', 'eni-limit'],
+    autoFix: null,
+  },
+
+  detect(signal) {
+    const evidence = [quoted(signal.source, signal.text)];
+    if (firstMatch(signal.text, subnetFull)) {
+      return {
+        cause: 'subnet-ips',
+        specificity: 'root-cause',
+        explanation:
+          'Every awsvpc task (every Fargate task) gets its own network interface with a private IP from one of its subnets. The subnet had no free address left, so the task stopped before any container ran. Load balancers, NAT gateways, VPC endpoints and other ENIs share those addresses, and a deployment at maximumPercent briefly needs an address for every old and new task.',
+        fix: subnetFix(signal, []),
+        evidence,
+      };
+    }
+    if (firstMatch(signal.text, eniSlotsFull)) {
+      const instance = containerInstancePattern.exec(signal.text)?.[1];
+      const service = signal.resource.service ? undefined : serviceNamedIn(signal.text);
+      const resource = { ...(instance ? { containerInstance: instance } : {}), ...(service ? { service } : {}) };
+      return {
+        cause: 'eni-limit',
+        specificity: 'root-cause',
+        explanation:
+          'On EC2, each awsvpc task takes a whole elastic network interface on its instance, and an instance has only a few (a c5.large has 3, one of them its own, so it hosts 2 awsvpc tasks). The cluster ran out of interface slots before it ran out of CPU or memory. ENI trunking (awsvpcTrunking) raises the limit on supported instance types launched after it is turned on.',
+        fix: eniFix,
+        evidence,
+        ...(instance || service ? { resource } : {}),
+      };
+    }
+    return null;
+  },
+
+  investigate(detection, signal, context) {
+    return detection.cause === 'subnet-ips' ? investigateSubnets(signal, context) : investigateEniSlots(signal, context);
+  },
+});

@@ -1,0 +1,51 @@
+/**
+ * Reading a service the way the awsvpc and capacity rules both need it
+ * (shared by awsvpc-ip-exhaustion and capacity-pending).
+ */
+import type { AwsVpcConfiguration, Service } from '@aws-sdk/client-ecs';
+import type { Evidence, ResourceRef } from '../../findings';
+import type { InvestigationContext } from '../rule';
+import { shellArg } from '../text';
+
+/** The service named by the signal, from one DescribeServices call; undefined (and recorded as unchecked) when it cannot be read. */
+export async function readService(context: InvestigationContext, resource: ResourceRef, purpose: string): Promise<Service | undefined> {
+  const { cluster, service } = resource;
+  if (!cluster || !service) {
+    context.unchecked(purpose, 'the signal names no service and cluster');
+    return undefined;
+  }
+  const described = await context.read('ecs:DescribeServices', { cluster, services: [service] }, purpose);
+  if (!described) return undefined;
+  const found = described.services?.[0];
+  if (!found) context.unchecked(purpose, `service ${service} was not found in cluster ${cluster}`);
+  return found;
+}
+
+/** "desired 20, running 12, pending 0; capacity provider strategy cp (weight 1)". */
+export function serviceEvidence(service: Service): Evidence {
+  const strategy = service.capacityProviderStrategy ?? [];
+  const placement = strategy.length
+    ? `capacity provider strategy ${strategy.map((s) => `${s.capacityProvider} (weight ${s.weight ?? 0}${s.base ? `, base ${s.base}` : ''})`).join(', ')}`
+    : `launch type ${service.launchType ?? 'not set (cluster default strategy)'}`;
+  return {
+    source: 'ecs:DescribeServices',
+    observed: `${service.serviceName}: desired ${service.desiredCount ?? '?'}, running ${service.runningCount ?? '?'}, pending ${service.pendingCount ?? '?'}; ${placement}`,
+  };
+}
+
+/** The --network-configuration value for update-service, keeping the service's security groups and public-IP setting. */
+export function networkConfigurationArg(awsvpc: AwsVpcConfiguration | undefined, subnets: readonly string[]): string {
+  const groups = awsvpc?.securityGroups?.length ? awsvpc.securityGroups.join(',') : '<security-group>';
+  const publicIp = awsvpc?.assignPublicIp ? `,assignPublicIp=${awsvpc.assignPublicIp}` : '';
+  return `'awsvpcConfiguration={subnets=[${subnets.join(',')}],securityGroups=[${groups}]${publicIp}}'`;
+}
+
+/** `--cluster X --service Y` with placeholders when unknown. */
+export function serviceArgs(resource: ResourceRef): string {
+  return `--cluster ${shellArg(resource.cluster, 'cluster')} --service ${shellArg(resource.service, 'service')}`;
+}
+
+/** The service a scheduler message names: "service X was unable…", "(service X) was unable…", "service [X] was unable…". */
+export function serviceNamedIn(text: string): string | undefined {
+  return /\bservice [([]?([A-Za-z0-9_-]+)[)\]]? (?:was unable|\(deployment)/i.exec(text)?.[1];
+}

@@ -1,0 +1,145 @@
+import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import type { TaskStoppedSignal, TextSignal } from '../../events/signals';
+import type { ContainerDetail } from '../../events/types';
+import type { Evidence } from '../../findings';
+import { type Detection, defineRule, type Refinement } from '../rule';
+import { quoted, shellArg } from '../text';
+import { advice, exitCause, exitCauses, meaning } from './exit-codes';
+
+/**
+ * The catch-all for "Essential container in task exited" (stopCode
+ * EssentialContainerExited): it names what the exit code says and where the
+ * logs are. A `fallback`, so it steps aside when a specific rule (an OOM kill,
+ * a start failure) explains the same event.
+ */
+const essentialExited = /Essential container in task exited/i;
+/** A pasted text may carry the console's "Exit code: 137". */
+const exitCodeInText = /exit\s*code:?\s*(\d{1,3})\b/i;
+
+type ExitSignal = TextSignal | TaskStoppedSignal;
+
+interface ExitedContainer {
+  name: string;
+  code: number;
+}
+
+function exitedContainers(containers: readonly ContainerDetail[] | undefined): ExitedContainer[] {
+  return (containers ?? [])
+    .filter((c) => c.exitCode !== undefined && c.exitCode !== 0)
+    .map((c) => ({ name: c.name, code: c.exitCode as number }));
+}
+
+/**
+ * When an essential container exits, ECS stops the others (SIGTERM → 143,
+ * then SIGKILL → 137): the container that failed first is the one whose code
+ * is neither.
+ */
+function culprit(exited: readonly ExitedContainer[]): ExitedContainer | undefined {
+  return exited.find((c) => c.code !== 143 && c.code !== 137) ?? exited[0];
+}
+
+function taskId(signal: ExitSignal): string | undefined {
+  return signal.kind === 'task-stopped' ? signal.resource.task : undefined;
+}
+
+function generalLogsCommand(container: string, task: string | undefined): string {
+  return `aws logs tail <awslogs-group> --log-stream-names <awslogs-stream-prefix>/${container}/${shellArg(task, 'task-id')} --since 1h   (group and prefix: logConfiguration.options in the container definition)`;
+}
+
+/** The exact `aws logs tail` for the container's awslogs stream, or why it cannot be given. */
+function logsCommand(definition: ContainerDefinition, task: string | undefined, region: string | undefined): { command?: string; why?: string } {
+  const log = definition.logConfiguration;
+  if (log?.logDriver !== 'awslogs') return { why: `container ${definition.name} logs with ${log?.logDriver ?? 'no log driver'}, not awslogs` };
+  const group = log.options?.['awslogs-group'];
+  if (!group) return { why: `container ${definition.name} sets no awslogs-group` };
+  const prefix = log.options?.['awslogs-stream-prefix'];
+  const groupRegion = log.options?.['awslogs-region'] ?? region;
+  const regionArg = groupRegion ? ` --region ${shellArg(groupRegion, 'region')}` : '';
+  // Without a prefix (EC2 only), the stream is named after the Docker container id, which the event does not carry.
+  const stream = prefix ? ` --log-stream-names ${shellArg(`${prefix}/${definition.name}/${task ?? '<task-id>'}`, 'stream')}` : '';
+  return { command: `aws logs tail ${shellArg(group, 'awslogs-group')}${stream} --since 1h${regionArg}` };
+}
+
+export default defineRule({
+  meta: {
+    id: 'essential-container-exited',
+    title: 'An essential container exited and stopped the task',
+    seed: null,
+    severity: 'warning',
+    signals: ['text', 'task-stopped'],
+    triggers:
+      '"Essential container in task exited" (stopCode EssentialContainerExited) with a non-zero container exit code; only when no more specific rule explains the stop',
+    checks: [
+      'which container exited first, and what its exit code means (1 error, 126/127 command, 137 SIGKILL, 139 segfault, 143 SIGTERM)',
+      "the container's awslogs group and stream prefix, for the exact log command (ecs:DescribeTaskDefinition)",
+      'its stopTimeout when it was killed (137)',
+    ],
+    needs: ['ecs:DescribeTaskDefinition'],
+    causes: exitCauses,
+    autoFix: null,
+  },
+
+  detect(signal): Detection | null {
+    const byCode = signal.kind === 'task-stopped' && signal.task.stopCode === 'EssentialContainerExited';
+    if (!essentialExited.test(signal.text) && !byCode) return null;
+
+    let failed: ExitedContainer | undefined;
+    const evidence: Evidence[] = [quoted(signal.source, signal.text || 'EssentialContainerExited')];
+    if (signal.kind === 'task-stopped') {
+      const containers = signal.task.containers ?? [];
+      const exited = exitedContainers(containers);
+      // Every reported exit code is 0: the task's work finished (a job), nothing failed.
+      if (exited.length === 0 && containers.some((c) => c.exitCode === 0)) return null;
+      for (const c of exited) evidence.push({ source: `detail.containers[${c.name}].exitCode`, observed: String(c.code) });
+      failed = culprit(exited);
+    } else {
+      const code = exitCodeInText.exec(signal.text)?.[1];
+      if (code !== undefined && Number(code) === 0) return null;
+      if (code !== undefined) failed = { name: '<container>', code: Number(code) };
+    }
+
+    const task = taskId(signal);
+    if (!failed) {
+      return {
+        cause: null,
+        specificity: 'fallback',
+        explanation:
+          'An essential container exited, so ECS stopped every container in the task. The event gives no exit code; the container\'s exit code (aws ecs describe-tasks, within an hour) and its last log lines tell why.',
+        fix: generalLogsCommand('<container>', task),
+        evidence,
+      };
+    }
+    const container = failed.name === '<container>' ? undefined : failed.name;
+    return {
+      cause: exitCause(failed.code),
+      specificity: 'fallback',
+      explanation: `${meaning(failed.code, container ?? 'the essential container')} Because it is essential, ECS stopped the whole task; a service starts a new one, which fails the same way until the cause is fixed.`,
+      fix: `Read its last log lines:\n${generalLogsCommand(container ?? '<container>', task)}\n${advice(failed.code)}`,
+      evidence,
+      ...(container ? { resource: { container } } : {}),
+    };
+  },
+
+  async investigate(detection, signal, context) {
+    if (signal.kind !== 'task-stopped') return undefined;
+    const container = detection.resource?.container;
+    const taskDefinition = signal.task.taskDefinitionArn;
+    if (!container || !taskDefinition) return undefined;
+    const described = await context.read('ecs:DescribeTaskDefinition', { taskDefinition }, `the log configuration of container ${container}`);
+    const definition = described?.taskDefinition?.containerDefinitions?.find((c) => c.name === container);
+    if (!definition) return undefined;
+
+    const code = signal.task.containers?.find((c) => c.name === container)?.exitCode;
+    const { command, why } = logsCommand(definition, signal.resource.task, signal.resource.region);
+    const evidence: Evidence[] = [
+      {
+        source: 'ecs:DescribeTaskDefinition',
+        observed: `container ${container}: essential ${definition.essential !== false}, log driver ${definition.logConfiguration?.logDriver ?? 'none'}, stopTimeout ${definition.stopTimeout ?? 'not set (30 s)'}`,
+      },
+    ];
+    const refinement: Refinement = { evidence };
+    if (command) refinement.fix = `Read its last log lines:\n${command}${code === undefined ? '' : `\n${advice(code)}`}`;
+    else if (why) context.unchecked(`the logs of container ${container}`, why);
+    return refinement;
+  },
+});

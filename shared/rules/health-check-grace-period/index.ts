@@ -1,0 +1,271 @@
+import type { Service, Task } from '@aws-sdk/client-ecs';
+import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Evidence } from '../../findings';
+import { type Detection, defineRule, type InvestigationContext, type Refinement } from '../rule';
+import { arnsIn, firstMatch, quoted, shellArg } from '../text';
+import { describeService, missingTargetReason, serviceNamedIn, serviceTarget, stoppedTasks } from './ecs-service';
+import {
+  type ContainerCheck,
+  containerChecks,
+  describeContainerCheck,
+  describeTargetGroup,
+  lifetimes,
+  MAX_RECOMMENDED_SECONDS,
+  measuredStartUp,
+  type Recommendation,
+  recommendGrace,
+  targetGroupWindow,
+} from './start-up';
+
+/**
+ * Seed footgun 3. ECS stops a service task that fails its load balancer or
+ * container health checks (stopCode ServiceSchedulerInitiated, the same code
+ * as a scale-in, so only the text tells them apart). A grace period shorter
+ * than start-up turns that into an endless restart loop; the same text also
+ * comes from genuinely unhealthy apps, so this is a `symptom` rule and the
+ * investigation decides.
+ */
+type HealthCheckKind = 'elb' | 'container';
+
+const elbKill = [
+  /Task failed ELB health checks/i,
+  // Scheduler event: "(service X) (port 8000) is unhealthy in (target-group arn:…) due to (reason Health checks failed)."
+  /is unhealthy in \(?(?:target-group|elb)\b/i,
+];
+const containerKill = [/failed container health checks/i];
+
+/** Texts of the same kill, to pick this service's looping tasks out of its stopped tasks. */
+const sameKill: Record<HealthCheckKind, RegExp> = {
+  elb: /failed ELB health checks/i,
+  container: /failed container health checks/i,
+};
+
+const causeOf: Record<HealthCheckKind, string> = { elb: 'elb-health-check', container: 'container-health-check' };
+
+/** A task that lived this long past grace + health-check window became healthy first: not a start-up loop. */
+const AFTER_START_UP_SLACK_SECONDS = 300;
+/** Assumed health-check window when the target group or task definition could not be read. */
+const UNKNOWN_WINDOW_SECONDS = 60;
+
+interface HealthCheckDetection extends Detection {
+  kind: HealthCheckKind;
+  targetGroups: string[];
+}
+
+const otherElbCauses =
+  'The same message also comes from: an app that is genuinely unhealthy (crashes, errors or hangs on the health-check path), a target group that checks the wrong path or port, a task security group that does not let the load balancer in on the container port, or a container too small (CPU/memory) to answer within the timeout.';
+const otherContainerCauses =
+  'The same message also comes from: a health-check command that cannot succeed (curl or wget missing from the image, localhost vs 127.0.0.1, the wrong port), an app that is genuinely unhealthy, or a container too small (CPU/memory) to answer within the timeout.';
+
+function explanationFor(kind: HealthCheckKind): string {
+  return kind === 'elb'
+    ? `ECS stopped the task because the load balancer marked it unhealthy, and started a replacement. When this repeats right after start, the health-check grace period is shorter than the app's start-up: the target group checks the task as soon as it registers, the app is still booting, it fails the unhealthy-threshold number of checks in a row, ECS replaces it, and the new task boots just as slowly, in an endless loop. ${otherElbCauses}`
+    : `ECS stopped the task because an essential container's own health check (healthCheck in the task definition) reported UNHEALTHY, and started a replacement. When this repeats right after start, the check begins before the app is ready: healthCheck.startPeriod and the service's health-check grace period are shorter than start-up. ${otherContainerCauses}`;
+}
+
+function genericFix(kind: HealthCheckKind, service: string | undefined, targetGroup: string | undefined): string {
+  const update = `aws ecs update-service --cluster <cluster> --service ${shellArg(service, 'service')} --health-check-grace-period-seconds <1.5 × start-up seconds>`;
+  return kind === 'elb'
+    ? [
+        update,
+        `then see why targets fail: aws elbv2 describe-target-health --target-group-arn ${shellArg(targetGroup, 'target-group-arn')} (Target.Timeout, Target.ResponseCodeMismatch, Target.FailedHealthChecks)`,
+      ].join('\n')
+    : [
+        'in the task definition, set the container\'s "healthCheck": { …, "startPeriod": <1.5 × start-up seconds, at most 300> }, register the revision and update the service, or:',
+        update,
+      ].join('\n');
+}
+
+/** What the account says about one health-check kill, gathered before wording the finding. */
+interface Findings {
+  target: { cluster: string; service: string };
+  service: Service;
+  grace: number;
+  window: number | undefined;
+  killed: Task[];
+  lived: number[];
+  recommendation: Recommendation | undefined;
+}
+
+async function readTargetGroups(context: InvestigationContext, arns: string[], evidence: Evidence[]): Promise<TargetGroup[]> {
+  if (arns.length === 0) return [];
+  const answer = await context.read(
+    'elasticloadbalancing:DescribeTargetGroups',
+    { TargetGroupArns: arns },
+    "the target group's health-check interval and unhealthy threshold",
+  );
+  const groups = answer?.TargetGroups ?? [];
+  for (const group of groups) evidence.push({ source: 'elasticloadbalancing:DescribeTargetGroups', observed: describeTargetGroup(group) });
+  return groups;
+}
+
+async function readContainerChecks(context: InvestigationContext, taskDefinition: string | undefined, evidence: Evidence[]): Promise<ContainerCheck[]> {
+  if (!taskDefinition) return [];
+  const answer = await context.read('ecs:DescribeTaskDefinition', { taskDefinition }, "the containers' health checks (startPeriod, interval, retries)");
+  if (!answer) return [];
+  const checks = containerChecks(answer.taskDefinition?.containerDefinitions);
+  evidence.push({
+    source: 'ecs:DescribeTaskDefinition',
+    observed: checks.length > 0 ? checks.map(describeContainerCheck).join('; ') : `${taskDefinition}: no container defines a health check`,
+  });
+  return checks;
+}
+
+function longestWindow(kind: HealthCheckKind, groups: TargetGroup[], checks: ContainerCheck[]): number | undefined {
+  const windows = kind === 'elb' ? groups.map(targetGroupWindow) : checks.map((c) => c.window);
+  const known = windows.filter((w): w is number => w !== undefined);
+  return known.length > 0 ? Math.max(...known) : undefined;
+}
+
+function lifetimeRange(lived: number[]): string {
+  const low = Math.min(...lived);
+  const high = Math.max(...lived);
+  return low === high ? `${low} s` : `${low}–${high} s`;
+}
+
+function loopState(f: Findings): { ongoing: boolean; text: string } {
+  const running = f.service.runningCount ?? 0;
+  const desired = f.service.desiredCount ?? 0;
+  const kills = `${f.killed.length} task${f.killed.length === 1 ? '' : 's'} of service ${f.target.service} failed the same health check in the last hour (ECS keeps stopped tasks about an hour)`;
+  const ongoing = f.killed.length >= 2 && running < desired;
+  const state = ongoing
+    ? `The loop is ongoing: ${running} of ${desired} desired tasks are running.`
+    : running >= desired
+      ? `The service is at its desired count (${running} of ${desired}) now, so the loop may have ended.`
+      : `${running} of ${desired} desired tasks are running.`;
+  return { ongoing, text: `${kills}. ${state}` };
+}
+
+function refine(kind: HealthCheckKind, f: Findings, evidence: Evidence[]): Refinement {
+  const { cluster, service } = f.target;
+  const loop = loopState(f);
+  const graceText = `The service's health-check grace period is ${f.grace} s${f.grace === 0 ? ' (not set)' : ''}`;
+  const windowText =
+    f.window !== undefined
+      ? kind === 'elb'
+        ? `, and the target group gives up on a target that is not answering after ≈${f.window} s`
+        : `, and the container health check gives up on a container that is not ready after ≈${f.window} s`
+      : '';
+  const others = kind === 'elb' ? otherElbCauses : otherContainerCauses;
+  const severity = loop.ongoing || f.killed.length >= 2 ? 'critical' : 'warning';
+
+  const afterStartUp =
+    f.lived.length > 0 && Math.min(...f.lived) > f.grace + (f.window ?? UNKNOWN_WINDOW_SECONDS) + AFTER_START_UP_SLACK_SECONDS;
+  if (afterStartUp || f.recommendation?.alreadyCovered) {
+    const why = afterStartUp
+      ? `The killed tasks ran ${lifetimeRange(f.lived)} before failing, long after start-up: they were healthy first and became unhealthy while serving, so the grace period (which only covers start-up) is not the cause.`
+      : `The grace period already covers the start-up the service measured (${f.recommendation?.basis}), so it is not the cause.`;
+    return {
+      severity,
+      evidence,
+      explanation: `${loop.text} ${graceText}${windowText}. ${why} ${others}`,
+      fix:
+        kind === 'elb'
+          ? `aws elbv2 describe-target-health --target-group-arn ${shellArg(f.service.loadBalancers?.[0]?.targetGroupArn, 'target-group-arn')}\nthen check the app's logs and CPU/memory at the time the checks failed`
+          : `aws ecs describe-tasks --cluster ${shellArg(cluster, 'cluster')} --tasks ${shellArg(f.killed[0]?.taskArn, 'task-arn')} (containers[].healthStatus), then run the health-check command by hand in the image and read the app's logs`,
+    };
+  }
+
+  const lifetimeText = f.lived.length > 0 ? ` The killed tasks lived only ${lifetimeRange(f.lived)} (started → stopping).` : '';
+  const recommendation = f.recommendation;
+  const seconds = recommendation?.seconds;
+  const update = `aws ecs update-service --cluster ${shellArg(cluster, 'cluster')} --service ${shellArg(service, 'service')} --health-check-grace-period-seconds ${seconds ?? '<1.5 × start-up seconds>'}`;
+  const basis = recommendation ? `# ${seconds} s: ${recommendation.basis}.` : '# measure start-up (first log line → ready) and set 1.5× that.';
+  const capNote =
+    seconds === MAX_RECOMMENDED_SECONDS ? `\n# if tasks still fail with ${MAX_RECOMMENDED_SECONDS} s of grace, the grace period is not the cause: see the other causes above.` : '';
+  const containerStep =
+    kind === 'container' && seconds !== undefined
+      ? `\nand in the task definition set the container's "healthCheck": { …, "startPeriod": ${Math.min(seconds, 300)} } (at most 300), then register the revision and update the service.`
+      : '';
+  if (recommendation) evidence.push({ source: 'ecs-medic', observed: `recommended grace period ${seconds} s; basis: ${recommendation.basis}` });
+  return {
+    severity,
+    evidence,
+    explanation: `${loop.text} ${graceText}${windowText}.${lifetimeText} A task that needs longer than that to boot is killed before it can answer, and its replacement boots just as slowly. If a longer grace period does not end the loop, look at the other causes. ${others}`,
+    fix: `${update}\n${basis}${capNote}${containerStep}`,
+  };
+}
+
+export default defineRule({
+  meta: {
+    id: 'health-check-grace-period',
+    title: 'Tasks are killed by health checks, likely before they finish starting',
+    seed: 3,
+    severity: 'critical',
+    signals: ['text', 'task-stopped'],
+    triggers:
+      'stoppedReason "Task failed ELB health checks in (target-group …)" / "(elb …)" or "Task failed container health checks"; service events "… is unhealthy in (target-group …) due to (reason …)" and "… failed container health checks"',
+    checks: [
+      "the service's healthCheckGracePeriodSeconds, load balancer target groups and running vs desired count",
+      "each target group's health-check interval × unhealthy threshold, path and port",
+      "the containers' health checks (startPeriod, interval, retries)",
+      'how many recently stopped tasks of the service failed the same check and how long each lived',
+      'a start-up time the service measured (tasks started → steady state), else a lower bound from those lifetimes',
+    ],
+    needs: [
+      'ecs:DescribeServices',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'ecs:DescribeTaskDefinition',
+      'ecs:ListTasks',
+      'ecs:DescribeTasks',
+    ],
+    causes: ['elb-health-check', 'container-health-check'],
+    autoFix: 'grace-period',
+  },
+
+  detect(signal): HealthCheckDetection | null {
+    const kind: HealthCheckKind | null = firstMatch(signal.text, elbKill) ? 'elb' : firstMatch(signal.text, containerKill) ? 'container' : null;
+    if (!kind) return null;
+    const targetGroups = arnsIn(signal.text, 'elasticloadbalancing');
+    const service = signal.resource.service ?? serviceNamedIn(signal.text);
+    return {
+      cause: causeOf[kind],
+      specificity: 'symptom',
+      explanation: explanationFor(kind),
+      fix: genericFix(kind, service, targetGroups[0]),
+      evidence: [quoted(signal.source, signal.text)],
+      ...(service && !signal.resource.service ? { resource: { service } } : {}),
+      kind,
+      targetGroups,
+    };
+  },
+
+  async investigate(detection, signal, context) {
+    const resource = { ...signal.resource, ...detection.resource };
+    const target = serviceTarget(resource);
+    if (!target) {
+      context.unchecked("the service's grace period, health-check settings and restart history", missingTargetReason(resource));
+      return undefined;
+    }
+    const service = await describeService(context, target, "the service's health-check grace period and load balancers");
+    if (!service) return undefined;
+    const grace = service.healthCheckGracePeriodSeconds ?? 0;
+    const evidence: Evidence[] = [
+      {
+        source: 'ecs:DescribeServices',
+        observed: `healthCheckGracePeriodSeconds ${service.healthCheckGracePeriodSeconds ?? 'not set (0)'}; ${service.runningCount ?? '?'} of ${service.desiredCount ?? '?'} desired tasks running; load balancers: ${
+          (service.loadBalancers ?? []).map((lb) => lb.targetGroupArn ?? lb.loadBalancerName).join(', ') || 'none'
+        }`,
+      },
+    ];
+
+    const serviceGroups = (service.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn): arn is string => arn !== undefined);
+    const groups = detection.kind === 'elb' ? await readTargetGroups(context, [...new Set([...detection.targetGroups, ...serviceGroups])], evidence) : [];
+    const taskDefinition = 'task' in signal ? (signal.task.taskDefinitionArn ?? service.taskDefinition) : service.taskDefinition;
+    const checks = await readContainerChecks(context, taskDefinition, evidence);
+
+    const recent = (await stoppedTasks(context, target.cluster, { serviceName: target.service }, "the service's recently stopped tasks and how long they lived")) ?? [];
+    const killed = recent.filter((task) => sameKill[detection.kind].test(task.stoppedReason ?? ''));
+    const lived = lifetimes(killed);
+    if (recent.length > 0) {
+      evidence.push({
+        source: 'ecs:DescribeTasks',
+        observed: `${killed.length} of ${recent.length} recently stopped tasks failed the same health check${lived.length > 0 ? `; they lived ${lifetimeRange(lived)} (started → stopping)` : ''}`,
+      });
+    }
+
+    const window = longestWindow(detection.kind, groups, checks);
+    const recommendation = recommendGrace({ currentGrace: grace, measured: measuredStartUp(service.events), lifetimes: lived, detectionWindow: window });
+    return refine(detection.kind, { target, service, grace, window, killed, lived, recommendation }, evidence);
+  },
+});

@@ -1,0 +1,144 @@
+/**
+ * How long a service's tasks need to become healthy, and the grace period to
+ * recommend from it. Pure functions over AWS SDK shapes, so they are tested
+ * without an account.
+ */
+import type { ContainerDefinition, ServiceEvent, Task } from '@aws-sdk/client-ecs';
+import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { millis, secondsBetween } from './ecs-service';
+
+/** Grace periods are recommended in 30 s steps… */
+const STEP_SECONDS = 30;
+/** …and never above 10 minutes: a task that needs longer to boot needs a start-up fix, not a longer wait. */
+export const MAX_RECOMMENDED_SECONDS = 600;
+/** Container health-check defaults (ECS API reference, HealthCheck). */
+const CONTAINER_CHECK_DEFAULTS = { interval: 30, retries: 3, startPeriod: 0 };
+/** Steady-state messages repeat; a pair further apart than this measures nothing about start-up. */
+const MAX_MEASURED_SECONDS = 1800;
+
+export function roundUpToStep(seconds: number): number {
+  return Math.max(STEP_SECONDS, Math.ceil(seconds / STEP_SECONDS) * STEP_SECONDS);
+}
+
+/** How long the load balancer takes to give up on a target that never answers: interval × unhealthy threshold. */
+export function targetGroupWindow(group: TargetGroup): number | undefined {
+  const interval = group.HealthCheckIntervalSeconds;
+  const threshold = group.UnhealthyThresholdCount;
+  return interval !== undefined && threshold !== undefined ? interval * threshold : undefined;
+}
+
+export function describeTargetGroup(group: TargetGroup): string {
+  const name = group.TargetGroupName ?? group.TargetGroupArn ?? 'target group';
+  const path = group.HealthCheckPath ? ` ${group.HealthCheckPath}` : '';
+  const port = group.HealthCheckPort ? ` on port ${group.HealthCheckPort}` : '';
+  const window = targetGroupWindow(group);
+  return `${name}: ${group.HealthCheckProtocol ?? 'health check'}${path}${port}, every ${group.HealthCheckIntervalSeconds ?? '?'} s, unhealthy after ${group.UnhealthyThresholdCount ?? '?'} failures${window !== undefined ? ` (≈${window} s for a target that is not answering yet)` : ''}`;
+}
+
+export interface ContainerCheck {
+  container: string;
+  startPeriod: number;
+  interval: number;
+  retries: number;
+  /** startPeriod + interval × retries: how long a container that is not ready yet survives. */
+  window: number;
+}
+
+/** The health checks the task definition's containers define, with ECS's defaults filled in. */
+export function containerChecks(containers: readonly ContainerDefinition[] | undefined): ContainerCheck[] {
+  const checks: ContainerCheck[] = [];
+  for (const container of containers ?? []) {
+    if (!container.healthCheck) continue;
+    const startPeriod = container.healthCheck.startPeriod ?? CONTAINER_CHECK_DEFAULTS.startPeriod;
+    const interval = container.healthCheck.interval ?? CONTAINER_CHECK_DEFAULTS.interval;
+    const retries = container.healthCheck.retries ?? CONTAINER_CHECK_DEFAULTS.retries;
+    checks.push({ container: container.name ?? '(unnamed)', startPeriod, interval, retries, window: startPeriod + interval * retries });
+  }
+  return checks;
+}
+
+export function describeContainerCheck(check: ContainerCheck): string {
+  return `container ${check.container}: healthCheck startPeriod ${check.startPeriod} s, interval ${check.interval} s, retries ${check.retries} (≈${check.window} s before a container that is not ready yet is UNHEALTHY)`;
+}
+
+/** How long each killed task lived: startedAt (RUNNING) → stoppingAt. Tasks that never ran are left out. */
+export function lifetimes(tasks: readonly Task[]): number[] {
+  const seconds: number[] = [];
+  for (const task of tasks) {
+    const lived = secondsBetween(task.startedAt, task.stoppingAt ?? task.stoppedAt);
+    if (lived !== undefined) seconds.push(lived);
+  }
+  return seconds;
+}
+
+const startedTasks = /has started \d+ tasks?/i;
+const steadyState = /has reached a steady state/i;
+const healthFailure = /is unhealthy in|failed container health checks|failed ELB health checks/i;
+
+/**
+ * A start-up time the service itself measured: the last "has started N tasks"
+ * followed by "has reached a steady state" with no health-check failure in
+ * between. Steady state needs the new tasks healthy, so the gap is an upper
+ * bound on time-to-healthy (it includes registration and healthy checks).
+ */
+export function measuredStartUp(events: readonly ServiceEvent[] | undefined): { seconds: number; startedAt: string } | undefined {
+  const ordered = [...(events ?? [])]
+    .map((event) => ({ at: millis(event.createdAt), message: event.message ?? '' }))
+    .filter((event): event is { at: number; message: string } => event.at !== undefined)
+    .sort((a, b) => a.at - b.at);
+  let started: number | undefined;
+  let measured: { seconds: number; startedAt: string } | undefined;
+  for (const event of ordered) {
+    if (startedTasks.test(event.message)) started = event.at;
+    else if (healthFailure.test(event.message)) started = undefined;
+    else if (steadyState.test(event.message) && started !== undefined) {
+      const seconds = Math.round((event.at - started) / 1000);
+      if (seconds <= MAX_MEASURED_SECONDS) measured = { seconds, startedAt: new Date(started).toISOString() };
+      started = undefined;
+    }
+  }
+  return measured;
+}
+
+export interface Recommendation {
+  seconds: number;
+  /** In plain words, what the number rests on: the user must know whether it was measured or stepped up. */
+  basis: string;
+  /** True when the current grace period already covers the measured start-up: the grace period is not the problem. */
+  alreadyCovered: boolean;
+}
+
+/**
+ * The grace period to recommend. A measured time-to-healthy wins (1.5× it, the
+ * usual rule of thumb). Otherwise looping tasks die before they are healthy, so
+ * their lifetime is only a LOWER bound on start-up: step up to 2× it.
+ */
+export function recommendGrace(input: {
+  currentGrace: number;
+  measured?: { seconds: number; startedAt: string } | undefined;
+  lifetimes: readonly number[];
+  detectionWindow?: number | undefined;
+}): Recommendation | undefined {
+  const { currentGrace, measured } = input;
+  if (measured) {
+    const seconds = Math.min(MAX_RECOMMENDED_SECONDS, roundUpToStep(measured.seconds * 1.5));
+    return {
+      seconds,
+      basis: `measured: tasks started at ${measured.startedAt} and the service reached steady state ${measured.seconds} s later; 1.5 × ${measured.seconds} s, rounded up to ${STEP_SECONDS} s`,
+      alreadyCovered: currentGrace >= seconds,
+    };
+  }
+  const longest = input.lifetimes.length > 0 ? Math.max(...input.lifetimes) : undefined;
+  const lowerBound = longest ?? (input.detectionWindow !== undefined ? currentGrace + input.detectionWindow : undefined);
+  if (lowerBound === undefined) return undefined;
+  const seconds = Math.min(MAX_RECOMMENDED_SECONDS, Math.max(roundUpToStep(lowerBound * 2), roundUpToStep(currentGrace + STEP_SECONDS)));
+  const source =
+    longest !== undefined
+      ? `the longest lifetime of the killed tasks (${longest} s)`
+      : `the current grace period plus the health-check window (${lowerBound} s, estimated from the settings)`;
+  return {
+    seconds,
+    basis: `not measured (no task of this service reached steady state in the events ECS keeps): 2 × ${source}, rounded up to ${STEP_SECONDS} s${seconds === MAX_RECOMMENDED_SECONDS ? `, capped at ${MAX_RECOMMENDED_SECONDS} s` : ''}; that lifetime is only a lower bound on start-up time`,
+    alreadyCovered: false,
+  };
+}

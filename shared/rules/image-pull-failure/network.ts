@@ -1,0 +1,181 @@
+/**
+ * Why a Fargate task cannot reach its registry: the route out of its subnet
+ * and, for ECR, the VPC endpoints that replace that route in private subnets.
+ */
+import type { RouteTable, VpcEndpoint } from '@aws-sdk/client-ec2';
+import type { Evidence } from '../../findings';
+import type { Signal } from '../../events/signals';
+import type { InvestigationContext, Refinement } from '../rule';
+import { shellArg } from '../text';
+import { runsOnFargate, taskOf, taskSubnet } from './task';
+
+export interface Registry {
+  /** The image as the text or event names it. */
+  image?: string | undefined;
+  ecr: boolean;
+  region?: string | undefined;
+  account?: string | undefined;
+  repository?: string | undefined;
+  tag?: string | undefined;
+}
+
+export function ecrEndpointCommands(region: string | undefined, vpc?: string, subnet?: string, routeTable?: string): string[] {
+  const r = shellArg(region, 'region');
+  const vpcArg = shellArg(vpc, 'vpc-id');
+  return [
+    ...['ecr.api', 'ecr.dkr'].map(
+      (service) =>
+        `aws ec2 create-vpc-endpoint --vpc-id ${vpcArg} --vpc-endpoint-type Interface --service-name com.amazonaws.${r}.${service} --subnet-ids ${shellArg(subnet, 'task-subnet-id')} --security-group-ids <endpoint-sg-allowing-443-from-tasks> --private-dns-enabled --region ${r}`,
+    ),
+    `aws ec2 create-vpc-endpoint --vpc-id ${vpcArg} --vpc-endpoint-type Gateway --service-name com.amazonaws.${r}.s3 --route-table-ids ${shellArg(routeTable, 'route-table-id')} --region ${r}`,
+  ];
+}
+
+type Egress = { kind: 'nat' | 'internet-gateway' | 'other' | 'none'; target?: string };
+
+/** Where the subnet's default route goes. A blackholed route (deleted NAT gateway) counts as none. */
+function egressOf(table: RouteTable): Egress {
+  const route = table.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.State !== 'blackhole');
+  if (!route) return { kind: 'none' };
+  if (route.NatGatewayId) return { kind: 'nat', target: route.NatGatewayId };
+  if (route.GatewayId?.startsWith('igw-')) return { kind: 'internet-gateway', target: route.GatewayId };
+  const target = route.TransitGatewayId ?? route.NetworkInterfaceId ?? route.InstanceId ?? route.VpcPeeringConnectionId;
+  return target ? { kind: 'other', target } : { kind: 'other' };
+}
+
+function describeEgress(egress: Egress): string {
+  switch (egress.kind) {
+    case 'nat':
+      return `0.0.0.0/0 → ${egress.target} (NAT gateway)`;
+    case 'internet-gateway':
+      return `0.0.0.0/0 → ${egress.target} (internet gateway: the task needs a public IP)`;
+    case 'other':
+      return `0.0.0.0/0 → ${egress.target ?? 'another target'}`;
+    case 'none':
+      return 'no 0.0.0.0/0 route';
+  }
+}
+
+const available = (endpoint: VpcEndpoint) => (endpoint.State ?? '').toLowerCase() === 'available';
+
+interface EcrEndpoints {
+  missing: string[];
+  /** Interface endpoints whose private DNS is off: the task resolves ECR's public name and never uses them. */
+  noPrivateDns: string[];
+  /** An S3 gateway endpoint that exists but is not on the task subnet's route table. */
+  s3NotRouted?: string;
+}
+
+function ecrEndpoints(endpoints: readonly VpcEndpoint[], region: string, routeTable: string | undefined): EcrEndpoints {
+  const result: EcrEndpoints = { missing: [], noPrivateDns: [] };
+  for (const service of ['ecr.api', 'ecr.dkr']) {
+    const name = `com.amazonaws.${region}.${service}`;
+    const endpoint = endpoints.find((e) => e.ServiceName === name && available(e));
+    if (!endpoint) result.missing.push(name);
+    else if (endpoint.PrivateDnsEnabled === false) result.noPrivateDns.push(endpoint.VpcEndpointId ?? name);
+  }
+  const s3Name = `com.amazonaws.${region}.s3`;
+  const s3 = endpoints.find((e) => e.ServiceName === s3Name && available(e) && e.VpcEndpointType?.toLowerCase() === 'gateway');
+  if (!s3) result.missing.push(s3Name);
+  else if (routeTable && !s3.RouteTableIds?.includes(routeTable)) result.s3NotRouted = s3.VpcEndpointId ?? s3Name;
+  return result;
+}
+
+async function routeTableOf(subnet: string, vpc: string, context: InvestigationContext): Promise<RouteTable | undefined> {
+  const own = await context.read(
+    'ec2:DescribeRouteTables',
+    { Filters: [{ Name: 'association.subnet-id', Values: [subnet] }] },
+    `the route table of subnet ${subnet}`,
+  );
+  if (!own) return undefined;
+  if (own.RouteTables?.[0]) return own.RouteTables[0];
+  // A subnet without an explicit association uses the VPC's main route table.
+  const main = await context.read(
+    'ec2:DescribeRouteTables',
+    { Filters: [{ Name: 'vpc-id', Values: [vpc] }, { Name: 'association.main', Values: ['true'] }] },
+    `the main route table of ${vpc}`,
+  );
+  return main?.RouteTables?.[0];
+}
+
+export async function checkPullPath(registry: Registry, signal: Signal, context: InvestigationContext): Promise<Refinement | undefined> {
+  const check = "the task subnet's route to the registry";
+  const task = taskOf(signal);
+  if (!task) {
+    context.unchecked(check, 'the signal names no task (diagnose the task state change event to check the network)');
+    return undefined;
+  }
+  if (!runsOnFargate(task)) {
+    context.unchecked(check, "on the EC2 launch type the image is pulled through the container instance's network, not the task's");
+    return undefined;
+  }
+  const subnet = taskSubnet(task);
+  if (!subnet) {
+    context.unchecked(check, 'the event has no ENI attachment with a subnetId');
+    return undefined;
+  }
+  const subnets = await context.read('ec2:DescribeSubnets', { SubnetIds: [subnet] }, `the VPC of subnet ${subnet}`);
+  const vpc = subnets?.Subnets?.[0]?.VpcId;
+  if (!vpc) return undefined;
+  const evidence: Evidence[] = [{ source: 'ec2:DescribeSubnets', observed: `${subnet} is in ${vpc}` }];
+  const table = await routeTableOf(subnet, vpc, context);
+  if (!table) return { evidence };
+  const egress = egressOf(table);
+  evidence.push({ source: 'ec2:DescribeRouteTables', observed: `${table.RouteTableId ?? 'route table'}: ${describeEgress(egress)}` });
+
+  const region = registry.region ?? signal.resource.region;
+  let endpoints: EcrEndpoints | undefined;
+  if (registry.ecr && region) {
+    const found = await context.read('ec2:DescribeVpcEndpoints', { Filters: [{ Name: 'vpc-id', Values: [vpc] }] }, `the VPC endpoints of ${vpc}`);
+    if (found) {
+      endpoints = ecrEndpoints(found.VpcEndpoints ?? [], region, table.RouteTableId);
+      evidence.push({
+        source: 'ec2:DescribeVpcEndpoints',
+        observed: endpoints.missing.length ? `missing in ${vpc}: ${endpoints.missing.join(', ')}` : `ecr.api, ecr.dkr and s3 endpoints exist in ${vpc}`,
+      });
+    }
+  }
+  context.unchecked(
+    'whether the task and endpoint security groups allow outbound/inbound 443',
+    'ec2:DescribeSecurityGroups is not a reader operation yet',
+  );
+
+  const rtb = table.RouteTableId;
+  const reachesInternet = egress.kind === 'nat' || egress.kind === 'other';
+  if (egress.kind === 'internet-gateway') {
+    return {
+      evidence,
+      explanation: `Subnet ${subnet} routes to an internet gateway (${egress.target}), which only works for a task that has a public IP. The task was most likely started with assignPublicIp=DISABLED, so it cannot reach ${registry.ecr ? 'Amazon ECR' : 'the registry'}.`,
+      fix: `aws ecs update-service --cluster ${shellArg(signal.resource.cluster, 'cluster')} --service ${shellArg(signal.resource.service, 'service')} --network-configuration 'awsvpcConfiguration={subnets=[${subnet}],securityGroups=[<task-sg>],assignPublicIp=ENABLED}'`,
+    };
+  }
+  if (endpoints && (endpoints.missing.length || endpoints.noPrivateDns.length || endpoints.s3NotRouted) && !reachesInternet) {
+    const commands = ecrEndpointCommands(region, vpc, subnet, rtb).filter((command) =>
+      endpoints.missing.some((name) => command.includes(`--service-name ${name} `)),
+    );
+    if (endpoints.s3NotRouted) commands.push(`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpoints.s3NotRouted} --add-route-table-ids ${shellArg(rtb, 'route-table-id')}`);
+    for (const id of endpoints.noPrivateDns) commands.push(`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${id} --private-dns-enabled`);
+    const gaps = [
+      endpoints.missing.length ? `no ${endpoints.missing.join(', ')} endpoint` : '',
+      endpoints.s3NotRouted ? `the S3 endpoint is not on route table ${rtb}` : '',
+      endpoints.noPrivateDns.length ? `private DNS is off on ${endpoints.noPrivateDns.join(', ')}` : '',
+    ].filter(Boolean);
+    return {
+      evidence,
+      explanation: `Subnet ${subnet} has no route to the internet (${describeEgress(egress)}) and VPC ${vpc} has ${gaps.join('; ')}, so the task cannot reach Amazon ECR. Fargate pulls through the task's own network interface: a private subnet needs the ecr.api and ecr.dkr interface endpoints and the S3 gateway endpoint (image layers are stored in S3), or a NAT gateway.`,
+      fix: [...commands, `or: aws ec2 create-route --route-table-id ${shellArg(rtb, 'route-table-id')} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-gateway-id>`].join('\n'),
+    };
+  }
+  if (!reachesInternet && !registry.ecr) {
+    return {
+      evidence,
+      explanation: `Subnet ${subnet} has no route to the internet (${describeEgress(egress)}), so the task cannot reach a registry outside AWS; VPC endpoints do not help there.`,
+      fix: `aws ec2 create-route --route-table-id ${shellArg(rtb, 'route-table-id')} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-gateway-id>\nor copy the image into ECR (a pull-through cache rule) and add the ECR and S3 endpoints.`,
+    };
+  }
+  // A route (or every endpoint) exists: what remains is filtering, which the bot cannot read yet.
+  return {
+    evidence,
+    explanation: `Subnet ${subnet} has a way out (${describeEgress(egress)}${endpoints && !endpoints.missing.length ? ', and the ECR and S3 endpoints exist' : ''}), yet the connection timed out. Look at what filters the traffic: the task's security group must allow outbound 443 (and the endpoints' security group inbound 443 from the task), the subnet's network ACL must allow 443 out and ephemeral ports back, and the VPC needs DNS resolution enabled.`,
+  };
+}

@@ -1,0 +1,163 @@
+import type { Task } from '@aws-sdk/client-ecs';
+import { arnName } from '../../arn';
+import type { SignalOf } from '../../events/signals';
+import type { Evidence, ResourceRef } from '../../findings';
+import { defineRule, type Detection, type Refinement } from '../rule';
+import { shellArg } from '../text';
+import { below14, currentPlatform, currentPlatformSource, familyOf, isBehind, type PlatformFamily } from './platforms';
+
+/**
+ * Seed footgun 10, framed as reproducibility, not "LATEST is bad": Security
+ * Hub ECS.10 and checkov CKV_AWS_332 rightly push services to the latest
+ * platform. The risks this rule names are: a LATEST that resolves differently
+ * for tasks started at different times (it moved from 1.3.0 to 1.4.0 on
+ * 2021-03-19), tasks of one service on different versions, and versions
+ * pinned below the current one.
+ *
+ * Noise: a RUNNING task on the current version is never claimed; only a
+ * RUNNING Fargate task below the current version is, and investigate then
+ * compares it with its service's other tasks (one ListTasks + one DescribeTasks).
+ */
+
+const launchingCalls = new Set(['CreateService', 'UpdateService', 'RunTask']);
+
+interface PlatformDetection extends Detection {
+  version: string;
+}
+
+function isFargateRequest(request: Record<string, unknown>, response: Record<string, unknown> | undefined): boolean {
+  if (request.launchType === 'FARGATE' || response?.launchType === 'FARGATE') return true;
+  const strategy = request.capacityProviderStrategy ?? response?.capacityProviderStrategy;
+  return Array.isArray(strategy) && strategy.some((item) => /^FARGATE(_SPOT)?$/.test(String((item as { capacityProvider?: unknown }).capacityProvider)));
+}
+
+function fix(resource: ResourceRef, family: PlatformFamily): string {
+  const version = currentPlatform[family];
+  if (!resource.service) {
+    return `Start the task with an explicit platform version: aws ecs run-task --cluster ${shellArg(resource.cluster, 'cluster')} --launch-type FARGATE --platform-version ${version} … (or set PlatformVersion in the schedule's ECS target).`;
+  }
+  return `aws ecs update-service --cluster ${shellArg(resource.cluster, 'cluster')} --service ${shellArg(resource.service, 'service')} --platform-version ${version} --force-new-deployment`;
+}
+
+function behindDetection(version: string, family: PlatformFamily, resource: ResourceRef, evidence: Evidence[]): PlatformDetection {
+  return {
+    version,
+    cause: 'behind-latest',
+    specificity: 'root-cause',
+    severity: 'warning',
+    explanation: `${resource.service ? `Service ${resource.service}` : 'This task'} runs on Fargate platform version ${version}, older than the current ${family === 'LINUX' ? 'Linux' : 'Windows'} version ${currentPlatform[family]} (${currentPlatformSource}). Old platform versions miss features and patches and are eventually retired, forcing an unplanned move.${family === 'LINUX' ? ` ${below14}` : ''}`,
+    fix: fix(resource, family),
+    evidence,
+    resource,
+  };
+}
+
+function apiCallDetection(signal: SignalOf<'api-call'>): PlatformDetection | null {
+  const { detail } = signal;
+  if (detail.eventSource !== 'ecs.amazonaws.com' || !launchingCalls.has(detail.eventName) || detail.errorCode) return null;
+  const request = (detail.requestParameters ?? {}) as Record<string, unknown>;
+  const responseService = (detail.responseElements as { service?: Record<string, unknown> } | null | undefined)?.service;
+  if (!isFargateRequest(request, responseService)) return null;
+  const requested = typeof request.platformVersion === 'string' ? request.platformVersion : undefined;
+  // UpdateService without a platform version keeps the service's current one: nothing changed.
+  if (detail.eventName === 'UpdateService' && requested === undefined) return null;
+  const service = [request.serviceName, request.service].find((v): v is string => typeof v === 'string');
+  const resource: ResourceRef = {};
+  const cluster = typeof request.cluster === 'string' ? (arnName(request.cluster) ?? request.cluster) : undefined;
+  if (cluster) resource.cluster = cluster;
+  if (service) resource.service = arnName(service) ?? service;
+  const family = familyOf(responseService?.platformFamily);
+  const evidence: Evidence[] = [
+    { source: `detail.requestParameters.platformVersion (${detail.eventName})`, observed: requested ?? 'not set (ECS uses LATEST)' },
+  ];
+  if (requested === undefined || /^latest$/i.test(requested)) {
+    return {
+      version: 'LATEST',
+      cause: 'unpinned',
+      specificity: 'root-cause',
+      severity: 'info',
+      explanation: `${detail.eventName} asks for Fargate platform LATEST${requested ? '' : ' (by omitting platformVersion)'}. LATEST is resolved when each task starts; today it means ${currentPlatform[family]}. That is the patched, recommended choice (Security Hub ECS.10 checks for it), but it is not reproducible: when AWS moves LATEST, tasks started after the move run a different kernel and runtime than tasks started before, even within one deployment (LATEST moved from 1.3.0 to 1.4.0 on 2021-03-19 and changed how tasks reach ECR, Secrets Manager and CloudWatch Logs). Keep LATEST deliberately and watch for mixed versions, or pin and test upgrades explicitly.`,
+      fix: `To pin: ${fix(resource, family).replace(' --force-new-deployment', '')}\nTo keep LATEST, nothing to change; ecs-medic reports when tasks of one service run on different platform versions.`,
+      evidence,
+      resource,
+    };
+  }
+  if (!isBehind(requested, family)) return null;
+  return behindDetection(requested, family, resource, evidence);
+}
+
+function taskDetection(signal: SignalOf<'task-state'>): PlatformDetection | null {
+  const { task } = signal;
+  const fargate = task.launchType === 'FARGATE' || /^FARGATE/.test(task.capacityProviderName ?? '');
+  // One claim per task: RUNNING, not each PROVISIONING/PENDING step.
+  if (!fargate || task.lastStatus !== 'RUNNING' || !task.platformVersion) return null;
+  const family = familyOf(task.platformFamily);
+  if (!isBehind(task.platformVersion, family)) return null;
+  return behindDetection(task.platformVersion, family, {}, [{ source: 'detail.platformVersion', observed: `${task.platformVersion} (task ${signal.resource.task ?? task.taskArn})` }]);
+}
+
+function versionsOf(tasks: readonly Task[]): Map<string, string[]> {
+  const versions = new Map<string, string[]>();
+  for (const task of tasks) {
+    const version = task.platformVersion ?? 'unknown';
+    versions.set(version, [...(versions.get(version) ?? []), arnName(task.taskArn) ?? '?']);
+  }
+  return versions;
+}
+
+export default defineRule({
+  meta: {
+    id: 'platform-version-drift',
+    title: 'Fargate platform version is unpinned, mixed within a service, or behind the current one',
+    seed: 10,
+    severity: 'info',
+    signals: ['api-call', 'task-state'],
+    triggers:
+      'CloudTrail CreateService/UpdateService/RunTask for Fargate with platformVersion LATEST or unset (info) or pinned below the current version; a RUNNING Fargate task whose resolved platformVersion is below the current one',
+    checks: [
+      "the service's requested platform version (DescribeServices)",
+      "the resolved platformVersion of each of the service's running tasks (one ListTasks + one DescribeTasks), to find mixed versions",
+    ],
+    needs: ['ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks'],
+    causes: ['unpinned', 'behind-latest', 'mixed-versions'],
+    autoFix: null,
+  },
+
+  detect(signal) {
+    return signal.kind === 'api-call' ? apiCallDetection(signal) : taskDetection(signal);
+  },
+
+  async investigate(detection, signal, context): Promise<Refinement | undefined> {
+    const { cluster, service } = { ...signal.resource, ...detection.resource };
+    // Only a service's tasks have siblings to compare; a standalone task or an API call stands alone.
+    if (signal.kind !== 'task-state' || !cluster || !service) return undefined;
+    const evidence: Evidence[] = [];
+    const services = await context.read('ecs:DescribeServices', { cluster, services: [service] }, `the platform version service ${service} requests`);
+    const requested = services?.services?.[0]?.platformVersion;
+    if (requested) evidence.push({ source: 'ecs:DescribeServices', observed: `service ${service} requests platform version ${requested}` });
+    const listed = await context.read('ecs:ListTasks', { cluster, serviceName: service }, `the running tasks of service ${service}`);
+    const arns = listed?.taskArns ?? [];
+    if (arns.length === 0) return { evidence };
+    const described = await context.read('ecs:DescribeTasks', { cluster, tasks: arns.slice(0, 100) }, `the platform versions of service ${service}'s tasks`);
+    if (!described) return { evidence };
+    const versions = versionsOf(described.tasks ?? []);
+    evidence.push({
+      source: 'ecs:DescribeTasks',
+      observed: [...versions].map(([version, ids]) => `${version}: ${ids.length} task(s) (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})`).join('; '),
+    });
+    const family = familyOf(described.tasks?.[0]?.platformFamily);
+    if (versions.size < 2) {
+      return requested && !/^latest$/i.test(requested)
+        ? { evidence, explanation: `${detection.explanation} The service pins ${requested}, so every new task starts on it too.` }
+        : { evidence };
+    }
+    const summary = [...versions].map(([version, ids]) => `${ids.length} on ${version}`).join(', ');
+    return {
+      cause: 'mixed-versions',
+      severity: 'warning',
+      evidence,
+      explanation: `The running tasks of service ${service} are on different Fargate platform versions (${summary}). Tasks keep the platform they started on, so tasks from an older deployment or pinned version, or started before LATEST moved, still run beside newer ones: the same service behaves differently depending on which task serves a request, and a problem on one version cannot be reproduced on the other. A new deployment puts every task on one version. ${detection.version !== 'LATEST' && family === 'LINUX' && isBehind(detection.version, 'LINUX') ? below14 : ''}`.trim(),
+      fix: fix({ cluster, service }, family),
+    };
+  },
+});

@@ -1,0 +1,285 @@
+import { parseArn } from '../../arn';
+import type { Signal } from '../../events/signals';
+import type { Evidence } from '../../findings';
+import { type Detection, defineRule, type InvestigationContext } from '../rule';
+import { arnsIn, deniedPrincipal, firstMatch, quoted, shellArg } from '../text';
+import { putRolePolicy, roleNameOf, taskDefinitionArnOf } from '../task-execution-role-confusion/iam';
+import { isSecretsFetch, policyResource, type SecretRef, type SecretStore, secretIdOf, secretRefs, usableArns } from './secrets';
+
+/**
+ * Seed footgun 11. Before a container starts, the ECS agent fetches every
+ * `secrets[].valueFrom` with the task EXECUTION role; which texts mean that is
+ * in ./secrets.ts (isSecretsFetch). The seed calls the message "maddeningly
+ * vague": the part after the prefix usually names the cause, so it is split here.
+ */
+
+type Cause = 'kms' | 'permission' | 'not-found' | 'invalid-json' | 'network';
+
+/** Checked in order: a KMS denial is also an AccessDeniedException, so it comes first. */
+const causePatterns: ReadonlyArray<readonly [Cause, readonly RegExp[]]> = [
+  ['kms', [/Access to KMS is not allowed/i, /kms:Decrypt/i, /KMS\w*Exception/i, /ciphertext refers to a customer master key/i]],
+  ['permission', [/AccessDenied/i, /not authorized to perform/i]],
+  [
+    'not-found',
+    [/ResourceNotFound/i, /can'?t find the specified secret/i, /ParameterNotFound/i, /invalid parameters?:/i, /can'?t retrieve the secret with ARN/i],
+  ],
+  ['invalid-json', [/did not contain json key/i, /looking for beginning of value/i, /unable to unmarshal/i]],
+  [
+    'network',
+    [
+      /context deadline exceeded/i,
+      /RequestCanceled/i,
+      /connection issue between the task/i,
+      /network (configuration|connection)/i,
+      /i\/o timeout/i,
+      /dial tcp/i,
+      /no such host/i,
+      /send request failed/i,
+    ],
+  ],
+];
+
+/** What the text (and later the account) says about the failing fetch; the fix is built from it. */
+export interface SecretFacts {
+  store: SecretStore | undefined;
+  /** Secret or parameter ARNs, from the text or else the task definition. */
+  resources: string[];
+  /** The execution role's name. */
+  role: string | undefined;
+  region: string | undefined;
+  subnets: string[];
+  vpc: string | undefined;
+}
+
+interface SecretsDetection extends Detection {
+  facts: SecretFacts;
+}
+
+function storeOf(text: string): SecretStore | undefined {
+  // SSM first: a Secrets Manager secret read through Parameter Store has "secretsmanager" in its parameter path.
+  if (/from ssm\b|SSM Parameter Store|Systems Manager/i.test(text)) return 'ssm';
+  if (/from asm\b|Secrets Manager/i.test(text)) return 'asm';
+  return undefined;
+}
+
+const isRegion = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+function regionOf(text: string, resources: readonly string[], signal: Signal): string | undefined {
+  const named = /\bin (?:region )?([a-z]{2}(?:-[a-z]+)+-\d)\b/i.exec(text)?.[1];
+  // Read the Region field directly: truncated ARNs ("…:eu-west-2:788375279931...") do not parse but still name it.
+  const inArn = resources.map((arn) => arn.split(':')[3]).find((region) => region && isRegion.test(region));
+  return named ?? inArn ?? signal.resource.region;
+}
+
+function subnetsOf(signal: Signal): string[] {
+  if (!('task' in signal)) return [];
+  const details = (signal.task.attachments ?? []).flatMap((attachment) => attachment.details ?? []);
+  return details.filter((d) => d.name === 'subnetId' && d.value).map((d) => d.value as string);
+}
+
+const storeNames: Record<SecretStore, string> = { asm: 'Secrets Manager', ssm: 'SSM Parameter Store' };
+
+function placeholderFor(store: SecretStore | undefined): string {
+  return store === 'ssm' ? '<parameter-arn>' : '<secret-arn>';
+}
+
+function fixFor(cause: Cause | null, f: SecretFacts): string {
+  const target = f.resources[0];
+  const region = shellArg(f.region, 'region');
+  switch (cause) {
+    case 'permission':
+      return [
+        putRolePolicy(
+          f.role,
+          'task-execution-role',
+          'ecs-read-secrets',
+          [f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'],
+          f.resources.length > 0 ? f.resources.map(policyResource) : [placeholderFor(f.store)],
+        ),
+        'Grant it on the exact ARNs the task definition uses (a secret ARN needs its random 6-character suffix, or "-??????"). If the secret is encrypted with a customer managed KMS key, the role also needs kms:Decrypt on that key.',
+      ].join('\n');
+    case 'kms':
+      return [
+        f.store === 'ssm'
+          ? `aws ssm describe-parameters --parameter-filters Key=Name,Values=${shellArg(target && parseArn(target)?.resource.replace(/^parameter/, ''), 'parameter-name')} --query 'Parameters[0].KeyId' --region ${region}`
+          : `aws secretsmanager describe-secret --secret-id ${shellArg(target && secretIdOf(target), 'secret-arn')} --query KmsKeyId --output text --region ${region}`,
+        putRolePolicy(f.role, 'task-execution-role', 'ecs-decrypt-secrets', ['kms:Decrypt'], ['<kms-key-arn>']),
+        'and check that the key policy allows the account (or the role) to use the key: aws kms get-key-policy --key-id <kms-key-arn> --policy-name default',
+      ].join('\n');
+    case 'network': {
+      const service = f.store === 'ssm' ? 'ssm' : 'secretsmanager';
+      const subnets = f.subnets.length > 0 ? f.subnets.join(' ') : '<task-subnet-ids>';
+      return [
+        `aws ec2 create-vpc-endpoint --vpc-id ${shellArg(f.vpc, 'vpc-id')} --vpc-endpoint-type Interface --service-name com.amazonaws.${f.region ?? '<region>'}.${service} --subnet-ids ${subnets} --security-group-ids <sg-allowing-443-from-tasks> --private-dns-enabled`,
+        "or give the task a route to the internet: a NAT gateway for a private subnet, or assignPublicIp=ENABLED in a public subnet. Either way the task's security group must allow outbound HTTPS (443).",
+      ].join('\n');
+    }
+    case 'not-found':
+      return [
+        f.store === 'ssm'
+          ? `aws ssm get-parameters --names ${shellArg(target, 'parameter-name-or-arn')} --region ${region}`
+          : `aws secretsmanager describe-secret --secret-id ${shellArg(target && secretIdOf(target), 'secret-arn')} --region ${region}`,
+        'If it is not there, create it (with a value: a secret without an AWSCURRENT version is "not found" too), or point valueFrom in the task definition at the right full ARN and register a new revision.',
+      ].join('\n');
+    case 'invalid-json':
+      return [
+        `aws secretsmanager get-secret-value --secret-id ${shellArg(target && secretIdOf(target), 'secret-arn')} --query SecretString --output text --region ${region}`,
+        'The secret must be a valid JSON object containing the key that valueFrom selects (arn:…:secret:name-AbCdEf:<json-key>::). Add the key to the secret, or fix the key in valueFrom and register a new revision.',
+      ].join('\n');
+    case null:
+      return [
+        'Check, in this order:',
+        `1. ${putRolePolicy(f.role, 'task-execution-role', 'ecs-read-secrets', [f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'], f.resources.length > 0 ? f.resources.map(policyResource) : [placeholderFor(f.store)])}`,
+        '2. if the secret uses a customer managed KMS key, kms:Decrypt on that key for the same role;',
+        `3. a route from the task's subnets to ${f.store === 'ssm' ? 'SSM' : 'Secrets Manager'}: a VPC endpoint (com.amazonaws.${f.region ?? '<region>'}.${f.store === 'ssm' ? 'ssm' : 'secretsmanager'}), a NAT gateway or a public IP, with outbound 443 allowed;`,
+        `4. that the secret exists in ${f.region ?? 'the task\'s Region'} under the ARN in valueFrom.`,
+      ].join('\n');
+  }
+}
+
+function explanationFor(cause: Cause | null, f: SecretFacts): string {
+  const store = f.store ? storeNames[f.store] : 'Secrets Manager or SSM Parameter Store';
+  const role = f.role ? `the task execution role ${f.role}` : 'the task execution role';
+  const what = f.resources.length > 0 ? f.resources.join(', ') : `a secret in ${store}`;
+  const lead = `Before any container starts, ECS fetches the task definition's secrets with ${role} (not the task role your application uses). `;
+  switch (cause) {
+    case 'permission':
+      return `${lead}${store} refused: the role is not allowed to read ${what}, so the task never started. Its policy must allow ${f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'} on that exact ARN; permissions put on the task role do not count here.`;
+    case 'kms':
+      return `${lead}The role may read ${what}, but the value is encrypted with a customer managed KMS key that the role may not use ("Access to KMS is not allowed"), so the task never started. It needs kms:Decrypt on that key, and the key policy must not shut the role out.`;
+    case 'network':
+      return `${lead}The request to ${store} timed out: the task's subnets have no route to it (no VPC endpoint, no NAT gateway, no public IP) or its security group blocks outbound HTTPS. On Fargate 1.4+ this traffic leaves through the task's own network interface, inside your VPC.`;
+    case 'not-found':
+      return `${lead}${store} has no ${what}${f.region ? ` in ${f.region}` : ''}: the ARN in valueFrom is wrong, the secret was deleted, it lives in another Region or account, or it has no current value yet.`;
+    case 'invalid-json':
+      return `${lead}The secret was read, but valueFrom asks for a JSON key and the secret's value is not valid JSON or does not contain that key, so the environment variable could not be filled.`;
+    case null:
+      return `${lead}The text does not say why the fetch failed (it is often truncated). The usual causes, most common first: the role lacks ${f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'} on the exact ARN, it lacks kms:Decrypt on a customer managed key, the task's subnets cannot reach ${store}, or the secret does not exist in that Region.`;
+  }
+}
+
+export default defineRule({
+  meta: {
+    id: 'secrets-pull-failure',
+    title: 'A task could not fetch its secrets at start',
+    seed: 11,
+    severity: 'critical',
+    signals: ['text', 'task-stopped', 'container-stopped', 'service-action'],
+    triggers:
+      '"unable to retrieve secret(s) from asm|ssm" (ResourceInitializationError, Fargate 1.4+), "Fetching secret data from AWS Secrets Manager | SSM Parameter Store" (EC2 agent) or "The task can\'t retrieve the secret with ARN …", split by AccessDenied, KMS, timeout, not found or bad JSON key',
+    checks: [
+      "every secrets[].valueFrom of every container and the task's execution role (ecs:DescribeTaskDefinition)",
+      "secrets whose ARN is in another Region than the task",
+      'for a network failure: the VPC of the task subnet and whether it has the secretsmanager/ssm interface endpoint',
+    ],
+    needs: ['ecs:DescribeTaskDefinition', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints'],
+    causes: ['permission', 'kms', 'network', 'not-found', 'invalid-json'],
+    autoFix: null,
+  },
+
+  detect(signal): SecretsDetection | null {
+    const { text } = signal;
+    if (!isSecretsFetch(text)) return null;
+    const cause = causePatterns.find(([, patterns]) => firstMatch(text, patterns))?.[0] ?? null;
+    const store = storeOf(text);
+    const named = [...arnsIn(text, 'secretsmanager'), ...arnsIn(text, 'ssm')];
+    const facts: SecretFacts = {
+      store,
+      resources: usableArns(named),
+      role: roleNameOf(deniedPrincipal(text).principal),
+      // A redacted ARN still tells the Region.
+      region: regionOf(text, named, signal),
+      subnets: subnetsOf(signal),
+      vpc: undefined,
+    };
+    return {
+      cause,
+      specificity: cause ? 'root-cause' : 'symptom',
+      explanation: explanationFor(cause, facts),
+      fix: fixFor(cause, facts),
+      evidence: [quoted(signal.source, text)],
+      facts,
+    };
+  },
+
+  async investigate(detection, signal, context) {
+    const cause = detection.cause as Cause | null;
+    if (cause === 'permission' || cause === 'kms' || cause === null) {
+      context.unchecked(
+        "whether the execution role's policies allow the read (iam:SimulatePrincipalPolicy) and the KMS key policy (kms:GetKeyPolicy)",
+        'the reader has no IAM or KMS operations yet',
+      );
+    }
+    const taskDefinition = taskDefinitionArnOf(signal);
+    if (!taskDefinition) {
+      context.unchecked("the task definition's secrets and execution role", 'the signal names no task definition');
+      return undefined;
+    }
+    const described = await context.read('ecs:DescribeTaskDefinition', { taskDefinition }, "the task definition's secrets and execution role");
+    if (!described) return undefined;
+    const executionRole = described.taskDefinition?.executionRoleArn;
+    const refs = secretRefs(described.taskDefinition?.containerDefinitions);
+    const taskRegion = signal.resource.region ?? parseArn(taskDefinition)?.region;
+    const facts: SecretFacts = { ...detection.facts, role: detection.facts.role ?? roleNameOf(executionRole) };
+    const evidence: Evidence[] = [
+      { source: 'ecs:DescribeTaskDefinition', observed: `executionRoleArn: ${executionRole ?? 'none'}` },
+      ...refs.map((r) => ({ source: 'ecs:DescribeTaskDefinition', observed: `container ${r.container}: ${r.name} ← ${r.valueFrom}` })),
+    ];
+    const notes: string[] = [];
+    if (facts.resources.length === 0) {
+      // A truncated text names no ARN: grant on what the task definition asks for.
+      const ofStore = refs.filter((r) => !facts.store || r.store === facts.store);
+      facts.resources = [...new Set(ofStore.map((r) => r.valueFrom))];
+    }
+    const elsewhere = refs.filter((r): r is SecretRef & { region: string } => !!r.region && !!taskRegion && r.region !== taskRegion);
+    for (const r of elsewhere) {
+      evidence.push({ source: 'ecs:DescribeTaskDefinition', observed: `${r.valueFrom} is in ${r.region}; the task runs in ${taskRegion}` });
+    }
+    if (elsewhere.length > 0) {
+      notes.push(
+        `${elsewhere.map((r) => r.name).join(', ')} ${elsewhere.length === 1 ? 'comes' : 'come'} from another Region than the task (${taskRegion}): that needs the full ARN, and a VPC endpoint in the task's Region does not reach it.`,
+      );
+    }
+    if (!executionRole) {
+      notes.push('The task definition has no execution role at all, so ECS has no identity to fetch secrets with: set executionRoleArn and register a new revision.');
+    }
+    if (cause === 'network') Object.assign(facts, await endpointFacts(facts, context, evidence, notes));
+    return {
+      evidence,
+      explanation: [explanationFor(cause, facts), ...notes].join(' '),
+      fix: fixFor(cause, facts),
+    };
+  },
+});
+
+/** For a network failure: the task subnet's VPC, and whether it already has the interface endpoint. */
+async function endpointFacts(
+  facts: SecretFacts,
+  context: InvestigationContext,
+  evidence: Evidence[],
+  notes: string[],
+): Promise<Partial<SecretFacts>> {
+  const subnet = facts.subnets[0];
+  if (!subnet || !facts.region) {
+    context.unchecked('whether the VPC has a Secrets Manager/SSM endpoint', 'the signal names no task subnet or Region');
+    return {};
+  }
+  const subnets = await context.read('ec2:DescribeSubnets', { SubnetIds: [subnet] }, `the VPC of task subnet ${subnet}`);
+  const vpc = subnets?.Subnets?.[0]?.VpcId;
+  if (!vpc) return {};
+  const serviceName = `com.amazonaws.${facts.region}.${facts.store === 'ssm' ? 'ssm' : 'secretsmanager'}`;
+  const endpoints = await context.read(
+    'ec2:DescribeVpcEndpoints',
+    { Filters: [{ Name: 'vpc-id', Values: [vpc] }, { Name: 'service-name', Values: [serviceName] }] },
+    `whether ${vpc} has a ${serviceName} endpoint`,
+  );
+  if (endpoints) {
+    const found = endpoints.VpcEndpoints?.[0];
+    evidence.push({
+      source: 'ec2:DescribeVpcEndpoints',
+      observed: found ? `${vpc} has ${serviceName} endpoint ${found.VpcEndpointId} (${found.State}, private DNS ${found.PrivateDnsEnabled ? 'on' : 'off'})` : `${vpc} has no ${serviceName} endpoint`,
+    });
+    if (found) notes.push(`${vpc} already has the ${serviceName} endpoint ${found.VpcEndpointId}: check that its security group allows 443 from the task, that private DNS is on, and that the task's security group allows outbound 443.`);
+  }
+  return { vpc };
+}

@@ -1,0 +1,142 @@
+import type { CapacityProviderStrategyItem } from '@aws-sdk/client-ecs';
+import type { TaskStoppedSignal, TextSignal } from '../../events/signals';
+import type { Evidence } from '../../findings';
+import { defineRule, type InvestigationContext, type Refinement } from '../rule';
+import { quoted, shellArg } from '../text';
+
+/**
+ * Fargate Spot (or EC2 Spot) capacity was reclaimed. The Fargate capacity
+ * providers doc shows the notice as stoppedReason "Your Spot Task was
+ * interrupted." with stopCode TerminationNotice; the SDK enum also has
+ * SpotInterruption. Users report the notice sometimes lacks the stopCode
+ * (aws/containers-roadmap#1565), so the text alone is enough.
+ */
+const spotInterrupted = /Your Spot Task was interrupted/i;
+
+type SpotSignal = TextSignal | TaskStoppedSignal;
+
+function isSpotStop(signal: SpotSignal): boolean {
+  if (spotInterrupted.test(signal.text)) return true;
+  if (signal.kind !== 'task-stopped') return false;
+  const { stopCode } = signal.task;
+  // TerminationNotice without a text of its own; with another text (maintenance…), that text decides.
+  return stopCode === 'SpotInterruption' || (stopCode === 'TerminationNotice' && signal.text.trim() === '');
+}
+
+function isStandalone(signal: SpotSignal): boolean {
+  return signal.kind === 'task-stopped' && !signal.resource.service;
+}
+
+const serviceExplanation =
+  'AWS reclaimed the Spot capacity under this task: it got SIGTERM and a two-minute warning, then was stopped. This is how Spot works, not a fault; the service scheduler starts a replacement — on Spot again, if Spot capacity is available.';
+
+function mixedStrategyCommand(cluster: string | undefined, service: string | undefined): string {
+  return `aws ecs update-service --cluster ${shellArg(cluster, 'cluster')} --service ${shellArg(service, 'service')} --capacity-provider-strategy capacityProvider=FARGATE,base=1,weight=1 capacityProvider=FARGATE_SPOT,weight=3 --force-new-deployment`;
+}
+
+const sigtermAdvice =
+  'Handle SIGTERM within the two-minute warning: stop taking work, finish or checkpoint in-flight work, and set "stopTimeout": 120 in the container definition (the Fargate maximum; the default is 30 seconds).';
+
+function strategyText(strategy: readonly CapacityProviderStrategyItem[]): string {
+  return strategy.map((p) => `${p.capacityProvider} (base ${p.base ?? 0}, weight ${p.weight ?? 0})`).join(', ');
+}
+
+/** Whether the service keeps any on-demand capacity to fall back on when Spot runs dry. */
+async function serviceRefinement(signal: TaskStoppedSignal, service: string, context: InvestigationContext): Promise<Refinement> {
+  const evidence: Evidence[] = [];
+  const described = await context.read(
+    'ecs:DescribeServices',
+    { cluster: signal.resource.cluster ?? signal.task.clusterArn, services: [service] },
+    `the capacity provider strategy of service ${service}`,
+  );
+  const found = described?.services?.[0];
+  if (!found) return { evidence };
+  const strategy = found.capacityProviderStrategy ?? [];
+  evidence.push({
+    source: 'ecs:DescribeServices',
+    observed: `capacityProviderStrategy: ${strategy.length > 0 ? strategyText(strategy) : 'none'}; running ${found.runningCount ?? '?'} of desired ${found.desiredCount ?? '?'}`,
+  });
+  const spotOnly = strategy.length > 0 && strategy.every((p) => p.capacityProvider === 'FARGATE_SPOT');
+  if (!spotOnly) return { evidence };
+  return {
+    evidence,
+    cause: 'spot-only',
+    severity: 'warning',
+    explanation: `${serviceExplanation} Service ${service} runs on FARGATE_SPOT only, so when Spot capacity is short in the Availability Zones it cannot start replacements and runs below its desired count until capacity returns.`,
+    fix: `Keep an on-demand base and put the rest on Spot:\n${mixedStrategyCommand(signal.resource.cluster, service)}\n${sigtermAdvice}`,
+  };
+}
+
+/** Containers that will be SIGKILLed before the two-minute warning ends. */
+async function stopTimeoutEvidence(signal: TaskStoppedSignal, context: InvestigationContext): Promise<Evidence[]> {
+  const taskDefinition = signal.task.taskDefinitionArn;
+  if (!taskDefinition) return [];
+  const described = await context.read('ecs:DescribeTaskDefinition', { taskDefinition }, 'the containers\' stopTimeout');
+  const containers = described?.taskDefinition?.containerDefinitions ?? [];
+  const short = containers.filter((c) => (c.stopTimeout ?? 30) < 120);
+  if (short.length === 0) return [];
+  return [
+    {
+      source: 'ecs:DescribeTaskDefinition',
+      observed: `stopTimeout below the 120 s Spot warning: ${short.map((c) => `${c.name} ${c.stopTimeout ?? 'not set (30 s)'}`).join(', ')}`,
+    },
+  ];
+}
+
+export default defineRule({
+  meta: {
+    id: 'spot-interruption',
+    title: 'A Spot task was interrupted when AWS reclaimed the capacity',
+    seed: null,
+    severity: 'info',
+    signals: ['text', 'task-stopped'],
+    triggers: '"Your Spot Task was interrupted." or stopCode TerminationNotice / SpotInterruption',
+    checks: [
+      "the service's capacity provider strategy: Spot only, or an on-demand FARGATE base (ecs:DescribeServices)",
+      'running versus desired count',
+      "the containers' stopTimeout against the two-minute warning (ecs:DescribeTaskDefinition)",
+    ],
+    needs: ['ecs:DescribeServices', 'ecs:DescribeTaskDefinition'],
+    causes: ['spot-only', 'standalone-task'],
+    autoFix: null,
+  },
+
+  detect(signal) {
+    if (!isSpotStop(signal)) return null;
+    const evidence = [quoted(signal.source, signal.text || `stopCode ${signal.kind === 'task-stopped' ? signal.task.stopCode : ''}`)];
+    if (signal.kind === 'task-stopped' && signal.task.capacityProviderName) {
+      evidence.push({ source: 'detail.capacityProviderName', observed: signal.task.capacityProviderName });
+    }
+    if (isStandalone(signal)) {
+      return {
+        cause: 'standalone-task',
+        specificity: 'root-cause',
+        severity: 'warning',
+        explanation:
+          'AWS reclaimed the Spot capacity under this task: it got SIGTERM and a two-minute warning, then was stopped. It was a standalone task (RunTask, a schedule, Batch, Step Functions), so nothing restarts it: its work is lost unless the caller retries.',
+        fix: [
+          'Retry interrupted runs in the caller (e.g. retry when stoppedReason is "Your Spot Task was interrupted."), or run work that must not be interrupted on FARGATE:',
+          `aws ecs run-task --cluster ${shellArg(signal.resource.cluster, 'cluster')} --task-definition ${shellArg(signal.resource.taskFamily, 'task-family')} --capacity-provider-strategy capacityProvider=FARGATE,weight=1 …`,
+          sigtermAdvice,
+        ].join('\n'),
+        evidence,
+      };
+    }
+    return {
+      cause: null,
+      specificity: 'root-cause',
+      explanation: serviceExplanation,
+      fix: `If the service must not run below its desired count, keep an on-demand base:\n${mixedStrategyCommand(signal.resource.cluster, signal.resource.service)}\n${sigtermAdvice}`,
+      evidence,
+    };
+  },
+
+  async investigate(_detection, signal, context) {
+    if (signal.kind !== 'task-stopped') return undefined;
+    const timeouts = await stopTimeoutEvidence(signal, context);
+    const service = signal.resource.service;
+    if (!service) return { evidence: timeouts };
+    const refinement = await serviceRefinement(signal, service, context);
+    return { ...refinement, evidence: [...(refinement.evidence ?? []), ...timeouts] };
+  },
+});

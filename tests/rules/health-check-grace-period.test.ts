@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { diagnoseEvent } from '../../shared/diagnose';
+import type { Finding } from '../../shared/findings';
+import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
+import rule from '../../shared/rules/health-check-grace-period';
+import { stoppedTaskEvent } from '../fixtures/events';
+import { ruleTester } from '../rule-tester';
+
+// Texts quoted verbatim; each case names its source.
+const ELB_ARN_FORM =
+  'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/demo-Targe-1GXHAH9WXSU9V/8e6d68f88cd88d12).';
+const ELB_ARN_SOURCE = 'boltops-tools/ufo docs, "Failed ELB Health Checks Post Deployment" (stopped task Notes: "Task Stopped Reason: …")';
+const ELB_CLASSIC_FORM = 'Task failed ELB health checks in (elb elb-name)';
+const ELB_CLASSIC_SOURCE = 'awsdocs/amazon-ecs-developer-guide doc_source/stopped-task-errors-classic-console.md (../shared/reference/ecs-events.md §8.1)';
+const CONTAINER_FORM = 'Task failed container health checks';
+const CONTAINER_SOURCE = '../shared/reference/ecs-events.md §8.1 (observed in public code; re:Post "Why is my Amazon ECS task stopped?" heading "Failed container health checks")';
+const TARGET_GROUP = 'arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/demo-Targe-1GXHAH9WXSU9V/8e6d68f88cd88d12';
+
+ruleTester(rule, {
+  invalid: [
+    { name: 'stoppedReason naming the target group', text: ELB_ARN_FORM, source: ELB_ARN_SOURCE, cause: 'elb-health-check', fixIncludes: ['--health-check-grace-period-seconds', TARGET_GROUP] },
+    { name: 'classic load balancer wording', text: ELB_CLASSIC_FORM, source: ELB_CLASSIC_SOURCE, cause: 'elb-health-check' },
+    {
+      name: 'truncated, as a deploy tool prints it',
+      text: 'Task Stopped Reason: Task failed ELB health checks in (target-group...)',
+      source: 'https://github.com/boltops-tools/ufo/pull/171',
+      cause: 'elb-health-check',
+    },
+    { name: 'lower-cased by a log pipeline', text: ELB_ARN_FORM.toLowerCase(), source: ELB_ARN_SOURCE, cause: 'elb-health-check' },
+    {
+      name: 'service event, current form',
+      text: '(service civictechjobs-fullstack-stage) (port 8000) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-west-2:035866691871:targetgroup/civictechjobs-fullstack-stage/555a47e25c5a1850) due to (reason Health checks failed).',
+      source: 'https://github.com/hackforla/CivicTechJobs/issues/436',
+      cause: 'elb-health-check',
+      fixIncludes: ['--service civictechjobs-fullstack-stage'],
+    },
+    {
+      name: 'service event, older form without parentheses',
+      text: 'service ldashtest (port 80) is unhealthy in target-group fargate-ldashtest due to (reason Health checks failed with these codes: [404]).',
+      source: 'https://github.com/nathanpeck/nodejs-aws-workshop/issues/5',
+      cause: 'elb-health-check',
+      fixIncludes: ['--service ldashtest'],
+    },
+    {
+      name: 'service event, classic load balancer threshold wording',
+      text: 'service (service-name) (task task-id) (instance instance-id) is unhealthy in (elb elb-name) due to (reason Instance has failed at least the UnhealthyThreshold number of health checks consecutively.)',
+      source: 'ECS Developer Guide, service event messages (../shared/reference/ecs-events.md §7)',
+      cause: 'elb-health-check',
+    },
+    { name: 'container health check stoppedReason', text: CONTAINER_FORM, source: CONTAINER_SOURCE, cause: 'container-health-check', fixIncludes: ['startPeriod'] },
+    {
+      name: 'container health check service event',
+      text: '(service AWS-Service) (task ff3e71a4-d7e5-428b-9232-2345657889) failed container health checks',
+      source: 'https://aws.amazon.com/premiumsupport/knowledge-center/ecs-task-container-health-check-failures/',
+      cause: 'container-health-check',
+    },
+    {
+      name: 'stopped task event (stopCode ServiceSchedulerInitiated)',
+      event: stoppedTaskEvent({ stoppedReason: ELB_ARN_FORM, stopCode: 'ServiceSchedulerInitiated', group: 'service:webserver' }),
+      source: ELB_ARN_SOURCE,
+      cause: 'elb-health-check',
+      fixIncludes: ['--service webserver'],
+      explanationIncludes: ['security group'],
+    },
+  ],
+  valid: [
+    {
+      name: 'a scale-in or deployment stop carries the same stopCode but is not a failure',
+      event: stoppedTaskEvent({ stoppedReason: 'Scaling activity initiated by (deployment deployment-id)', stopCode: 'ServiceSchedulerInitiated', group: 'service:webserver' }),
+      source: 'awsdocs/amazon-ecs-developer-guide doc_source/stopped-task-errors-classic-console.md (../shared/reference/ecs-events.md §8.1)',
+    },
+    {
+      name: 'a missing target group is not a failed health check',
+      text: 'service (service-name) task set (taskSet-ID) (task task-id) is not healthy in target-group (targetGroup-ARN)) due to TARGET GROUP IS NOT FOUND.',
+      source: 'ECS Developer Guide, service event messages (../shared/reference/ecs-events.md §7)',
+    },
+    {
+      name: 'registering a target mentions the target group but is not a failure',
+      text: '(service civictechjobs-fullstack-stage) registered 1 targets in (target-group arn:aws:elasticloadbalancing:us-west-2:035866691871:targetgroup/civictechjobs-fullstack-stage/555a47e25c5a1850)',
+      source: 'https://github.com/hackforla/CivicTechJobs/issues/436',
+    },
+    {
+      name: 'a classic ELB instance description outside ECS',
+      text: 'Instance has failed at least the UnhealthyThreshold number of health checks consecutively',
+      source: 'https://github.com/kelseyhightower/kubernetes-the-hard-way/issues/81',
+    },
+    { name: 'an essential container exiting', text: 'Essential container in task exited', source: 'ECS Developer Guide, stopped task errors (../shared/reference/ecs-events.md §8.1)' },
+    {
+      name: 'the never-RUNNING throttle message',
+      text: 'service (service-name) is unable to consistently start tasks successfully.',
+      source: 'ECS Developer Guide, service event messages (../shared/reference/ecs-events.md §7)',
+    },
+  ],
+});
+
+// The 2025 Fargate sample's task, stopped by a failed ELB check in a loop.
+const cluster = 'example-cluster';
+const taskDefinition = 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5';
+const loopEvent = stoppedTaskEvent({ stoppedReason: ELB_ARN_FORM, stopCode: 'ServiceSchedulerInitiated', group: 'service:webserver' });
+const stoppedArns = ['a', 'b', 'c', 'd'].map((id) => `arn:aws:ecs:us-east-1:123456789012:task/${cluster}/${id}`);
+
+function serviceOutput(overrides: Record<string, unknown> = {}) {
+  return {
+    services: [
+      {
+        serviceName: 'webserver',
+        clusterArn: `arn:aws:ecs:us-east-1:123456789012:cluster/${cluster}`,
+        desiredCount: 2,
+        runningCount: 0,
+        taskDefinition,
+        loadBalancers: [{ targetGroupArn: TARGET_GROUP, containerName: 'web', containerPort: 80 }],
+        events: [],
+        ...overrides,
+      },
+    ],
+    failures: [],
+  };
+}
+
+function stoppedTask(arn: string, stoppedReason: string, startedAt: string, stoppingAt: string) {
+  return { taskArn: arn, lastStatus: 'STOPPED', stopCode: 'ServiceSchedulerInitiated', stoppedReason, startedAt, stoppingAt };
+}
+
+function loopSnapshot(
+  options: { service?: Record<string, unknown>; lifetimes?: number[]; healthCheck?: Record<string, number>; reason?: string } = {},
+): Snapshot {
+  const lifetimes = options.lifetimes ?? [32, 35, 38];
+  const tasks = lifetimes.map((seconds, i) =>
+    stoppedTask(stoppedArns[i] as string, options.reason ?? ELB_ARN_FORM, '2025-05-06T11:00:00.000Z', new Date(Date.parse('2025-05-06T11:00:00.000Z') + seconds * 1000).toISOString()),
+  );
+  tasks.push(stoppedTask(stoppedArns[3] as string, 'Scaling activity initiated by (deployment deployment-id)', '2025-05-06T09:00:00.000Z', '2025-05-06T10:59:00.000Z'));
+  return {
+    'ecs:DescribeServices': [{ input: { cluster, services: ['webserver'] }, output: serviceOutput(options.service) }],
+    'elasticloadbalancing:DescribeTargetGroups': [
+      {
+        input: { TargetGroupArns: [TARGET_GROUP] },
+        output: {
+          TargetGroups: [
+            {
+              TargetGroupArn: TARGET_GROUP,
+              TargetGroupName: 'demo-Targe-1GXHAH9WXSU9V',
+              HealthCheckProtocol: 'HTTP',
+              HealthCheckPort: 'traffic-port',
+              HealthCheckPath: '/health',
+              HealthCheckIntervalSeconds: 10,
+              HealthCheckTimeoutSeconds: 5,
+              HealthyThresholdCount: 2,
+              UnhealthyThresholdCount: 2,
+            },
+          ],
+        },
+      },
+    ],
+    'ecs:DescribeTaskDefinition': [
+      {
+        input: { taskDefinition },
+        output: {
+          taskDefinition: {
+            taskDefinitionArn: taskDefinition,
+            family: 'webserver',
+            containerDefinitions: [{ name: 'web', image: 'nginx', essential: true, ...(options.healthCheck ? { healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'], ...options.healthCheck } } : {}) }],
+          },
+        },
+      },
+    ],
+    'ecs:ListTasks': [{ input: { cluster, serviceName: 'webserver', desiredStatus: 'STOPPED' }, output: { taskArns: stoppedArns.slice(0, tasks.length) } }],
+    'ecs:DescribeTasks': [{ input: { cluster, tasks: stoppedArns.slice(0, tasks.length) }, output: { tasks, failures: [] } }],
+  };
+}
+
+async function finding(event: unknown, snapshot: Snapshot): Promise<Finding | undefined> {
+  const result = await diagnoseEvent(event, snapshotReader(snapshot));
+  return result.status === 'diagnosed' ? result.findings.find((f) => f.rule === 'health-check-grace-period') : undefined;
+}
+
+describe('health-check-grace-period investigation', () => {
+  it('steps the grace period up from the killed tasks\' lifetimes and says the loop is ongoing', async () => {
+    const found = await finding(loopEvent, loopSnapshot());
+    expect(found?.fix).toContain('aws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 90');
+    // 38 s is only a lower bound on start-up: the user is told the number was not measured.
+    expect(found?.fix).toContain('not measured');
+    expect(found?.fix).toContain('lower bound');
+    expect(found?.explanation).toContain('The loop is ongoing: 0 of 2 desired tasks are running');
+    expect(found?.explanation).toContain('grace period is 0 s (not set)');
+    expect(found?.explanation).toContain('≈20 s');
+    expect(found?.evidence).toContainEqual({ source: 'ecs:DescribeTasks', observed: '3 of 4 recently stopped tasks failed the same health check; they lived 32–38 s (started → stopping)' });
+    expect(found?.severity).toBe('critical');
+    expect(found?.unchecked).toEqual([]);
+  });
+
+  it('prefers a start-up time the service measured (started → steady state)', async () => {
+    const events = [
+      { id: '3', createdAt: '2025-05-06T10:01:40.000Z', message: '(service webserver) has reached a steady state.' },
+      { id: '2', createdAt: '2025-05-06T10:00:20.000Z', message: '(service webserver) registered 1 targets in (target-group arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/demo-Targe-1GXHAH9WXSU9V/8e6d68f88cd88d12)' },
+      { id: '1', createdAt: '2025-05-06T10:00:00.000Z', message: '(service webserver) has started 1 tasks: (task 0a1b2c3d).' },
+    ];
+    const found = await finding(loopEvent, loopSnapshot({ service: { events } }));
+    // 100 s measured × 1.5 = 150 s.
+    expect(found?.fix).toContain('--health-check-grace-period-seconds 150');
+    expect(found?.fix).toContain('measured: tasks started at 2025-05-06T10:00:00.000Z and the service reached steady state 100 s later');
+  });
+
+  it('does not blame the grace period when the tasks ran long before failing', async () => {
+    const found = await finding(loopEvent, loopSnapshot({ service: { healthCheckGracePeriodSeconds: 60, runningCount: 2 }, lifetimes: [3600, 5400] }));
+    expect(found?.explanation).toContain('the grace period (which only covers start-up) is not the cause');
+    expect(found?.explanation).toContain('at its desired count');
+    expect(found?.fix).toContain(`aws elbv2 describe-target-health --target-group-arn ${TARGET_GROUP}`);
+    expect(found?.fix).not.toContain('--health-check-grace-period-seconds');
+  });
+
+  it('for container checks, also sets healthCheck.startPeriod', async () => {
+    const event = stoppedTaskEvent({ stoppedReason: CONTAINER_FORM, stopCode: 'ServiceSchedulerInitiated', group: 'service:webserver' });
+    const found = await finding(event, loopSnapshot({ healthCheck: { interval: 10, retries: 2, startPeriod: 0 }, reason: CONTAINER_FORM }));
+    expect(found?.cause).toBe('container-health-check');
+    expect(found?.evidence).toContainEqual({
+      source: 'ecs:DescribeTaskDefinition',
+      observed: 'container web: healthCheck startPeriod 0 s, interval 10 s, retries 2 (≈20 s before a container that is not ready yet is UNHEALTHY)',
+    });
+    expect(found?.fix).toContain('--health-check-grace-period-seconds 90');
+    expect(found?.fix).toContain('"startPeriod": 90');
+  });
+
+  it('degrades, naming what it could not check, when the account refuses', async () => {
+    const found = await finding(loopEvent, {
+      'ecs:DescribeServices': [
+        { input: { cluster, services: ['webserver'] }, error: { name: 'AccessDeniedException', message: 'User is not authorized to perform: ecs:DescribeServices' } },
+      ],
+    });
+    expect(found?.cause).toBe('elb-health-check');
+    expect(found?.fix).toContain('--service webserver --health-check-grace-period-seconds <1.5 × start-up seconds>');
+    expect(found?.unchecked).toEqual([
+      { check: "the service's health-check grace period and load balancers", reason: 'AccessDeniedException: User is not authorized to perform: ecs:DescribeServices' },
+    ]);
+  });
+});
