@@ -1,5 +1,5 @@
 import { parseEvent } from './events/parse';
-import { type Signal, signalsOf, textSignal } from './events/signals';
+import { type Signal, type SignalKind, signalsOf, textSignal } from './events/signals';
 import type { Evidence, Finding, Unchecked } from './findings';
 import { severityOrder } from './findings';
 import { type AccountReader, cachingReader, eventOnlyReader } from './reader/port';
@@ -20,6 +20,21 @@ function mergeEvidence(into: Evidence[], more: Evidence[]): void {
   }
 }
 
+const rulesByKind = new WeakMap<readonly AnyRule[], Map<SignalKind, AnyRule[]>>();
+
+/** Which rules judge each signal kind, computed once per rule list (detect runs for every event). */
+function indexByKind(rules: readonly AnyRule[]): Map<SignalKind, AnyRule[]> {
+  let index = rulesByKind.get(rules);
+  if (!index) {
+    index = new Map();
+    for (const rule of rules) {
+      for (const kind of rule.meta.signals as SignalKind[]) index.set(kind, [...(index.get(kind) ?? []), rule]);
+    }
+    rulesByKind.set(rules, index);
+  }
+  return index;
+}
+
 /**
  * Pure and synchronous: every rule judges every signal of its kinds. Returns
  * one candidate per (rule, cause), most likely first; catch-alls are dropped
@@ -27,9 +42,9 @@ function mergeEvidence(into: Evidence[], more: Evidence[]): void {
  */
 export function detect(signals: readonly Signal[], rules: readonly AnyRule[] = catalogue): Candidate[] {
   const candidates: Candidate[] = [];
+  const index = indexByKind(rules);
   for (const signal of signals) {
-    for (const rule of rules) {
-      if (!rule.meta.signals.includes(signal.kind)) continue;
+    for (const rule of index.get(signal.kind) ?? []) {
       const detection: Detection | null = rule.detect(signal);
       if (!detection) continue;
       const same = candidates.find((c) => c.rule === rule && c.detection.cause === detection.cause);

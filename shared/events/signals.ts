@@ -115,6 +115,11 @@ function serviceResource(event: ServiceActionEvent | DeploymentStateChangeEvent)
   return resource;
 }
 
+/** Service-scoped events carry their failure text, if any, in `detail.reason`. */
+function serviceReason(event: ServiceActionEvent | DeploymentStateChangeEvent): SignalBase {
+  return { text: event.detail.reason ?? '', source: 'detail.reason', resource: serviceResource(event) };
+}
+
 /** A task counts as stopping once ECS gives a reason or says STOPPED (Spot notices arrive while still RUNNING). */
 export function isStopping(task: TaskDetail): boolean {
   return task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED' || task.stoppedReason !== undefined;
@@ -133,7 +138,8 @@ function taskSignals(event: TaskStateChangeEvent): Signal[] {
       kind: 'container-stopped',
       text: container.reason ?? '',
       source: `detail.containers[${container.name}].reason`,
-      resource: { ...resource, container: container.name },
+      // Object.assign, not spread: V8's spread-plus-a-key is several times slower, and this runs for every event.
+      resource: Object.assign({}, resource, { container: container.name }),
       task,
       container,
       event,
@@ -148,27 +154,9 @@ export function signalsOf(event: EcsEvent): Signal[] {
     case 'ECS Task State Change':
       return taskSignals(event);
     case 'ECS Service Action':
-      return [
-        {
-          kind: 'service-action',
-          text: event.detail.reason ?? '',
-          source: 'detail.reason',
-          resource: serviceResource(event),
-          detail: event.detail,
-          event,
-        },
-      ];
+      return [{ kind: 'service-action', ...serviceReason(event), detail: event.detail, event }];
     case 'ECS Deployment State Change':
-      return [
-        {
-          kind: 'deployment',
-          text: event.detail.reason ?? '',
-          source: 'detail.reason',
-          resource: serviceResource(event),
-          detail: event.detail,
-          event,
-        },
-      ];
+      return [{ kind: 'deployment', ...serviceReason(event), detail: event.detail, event }];
     case 'ECS Container Instance State Change': {
       const resource = envelopeResource(event);
       const cluster = arnName(event.detail.clusterArn);

@@ -6,7 +6,7 @@ import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/container-oom-killed';
 import { fargateSizeFor } from '../../shared/rules/container-oom-killed/sizing';
 import essentialContainerExited from '../../shared/rules/essential-container-exited';
-import { stoppedTaskEvent } from '../fixtures/events';
+import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
@@ -78,7 +78,6 @@ ruleTester(rule, {
   ],
 });
 
-const taskDefinitionArn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5';
 
 function taskDefinition(web: { memory?: number; memoryReservation?: number }, task: { cpu: string; memory: string }) {
   return {

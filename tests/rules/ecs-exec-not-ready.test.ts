@@ -3,7 +3,7 @@ import { diagnoseEvent } from '../../shared/diagnose';
 import type { Finding } from '../../shared/findings';
 import { snapshotReader, type Snapshot } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/ecs-exec-not-ready';
-import { apiCallEvent } from '../fixtures/events';
+import { apiCallEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 // AWS prints a typographic apostrophe in "isn’t".
@@ -18,7 +18,6 @@ const NOT_CONNECTED_MESSAGE = 'The execute command failed due to an internal err
 
 const cluster = 'example-cluster';
 const taskArn = 'arn:aws:ecs:us-east-1:123456789012:task/example-cluster/a1173316d40a45dea9';
-const taskDefinitionArn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5';
 
 function failedExec(errorCode: string, errorMessage: string) {
   return apiCallEvent({

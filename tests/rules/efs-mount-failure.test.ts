@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/efs-mount-failure';
-import { stoppedTaskEvent } from '../fixtures/events';
+import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 const RESOLVE =
@@ -117,7 +117,6 @@ ruleTester(rule, {
   ],
 });
 
-const taskDefinitionArn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5';
 const subnet = 'subnet-0d0eab1bb38d5ca64';
 
 function taskDefinition(efsVolumeConfiguration: Record<string, unknown>, taskRoleArn?: string) {

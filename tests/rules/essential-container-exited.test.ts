@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
 import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/essential-container-exited';
-import { type StoppedContainer, stoppedTaskEvent } from '../fixtures/events';
+import { type StoppedContainer, stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 const ESSENTIAL = 'Essential container in task exited';
@@ -76,7 +76,6 @@ ruleTester(rule, {
   ],
 });
 
-const taskDefinitionArn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5';
 
 describe('essential-container-exited investigation', () => {
   const event = exitedEvent([{ exitCode: 1 }]);

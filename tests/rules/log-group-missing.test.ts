@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
 import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/log-group-missing';
-import { stoppedTaskEvent } from '../fixtures/events';
+import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 const EC2_FORM =
@@ -43,7 +43,6 @@ ruleTester(rule, {
   ],
 });
 
-const taskDefinitionArn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5';
 
 describe('log-group-missing investigation', () => {
   const event = stoppedTaskEvent({ stoppedReason: FARGATE_FORM, stopCode: 'TaskFailedToStart' });

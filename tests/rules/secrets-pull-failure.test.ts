@@ -3,7 +3,7 @@ import { diagnoseEvent } from '../../shared/diagnose';
 import type { Snapshot } from '../../shared/reader/snapshot';
 import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/secrets-pull-failure';
-import { stoppedTaskEvent } from '../fixtures/events';
+import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 // Every text below is quoted verbatim from its source.
@@ -172,7 +172,6 @@ ruleTester(rule, {
   ],
 });
 
-const taskDefinitionArn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5';
 const executionRoleArn = 'arn:aws:iam::123456789012:role/streamlit-sample-test-front-end-ExecutionRole-qXmoAXceH13T';
 
 function taskDefinitionWith(secrets: { name: string; valueFrom: string }[]): NonNullable<Snapshot['ecs:DescribeTaskDefinition']>[number] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/spot-interruption';
-import { stoppedTaskEvent } from '../fixtures/events';
+import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 const SPOT = 'Your Spot Task was interrupted.';
@@ -67,7 +67,6 @@ ruleTester(rule, {
 });
 
 const clusterArn = 'arn:aws:ecs:us-east-1:123456789012:cluster/example-cluster';
-const taskDefinitionArn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5';
 
 function snapshot(strategy: { capacityProvider: string; weight: number; base?: number }[]): Snapshot {
   return {

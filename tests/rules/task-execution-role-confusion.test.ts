@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
 import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/task-execution-role-confusion';
-import { apiCallEvent, serviceActionEvent, stoppedTaskEvent } from '../fixtures/events';
+import { apiCallEvent, serviceActionEvent, stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 // Every text below is quoted verbatim from its source.
@@ -174,7 +174,6 @@ ruleTester(rule, {
   ],
 });
 
-const taskDefinitionArn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/webserver:5';
 
 function describedWith(roles: { executionRoleArn?: string; taskRoleArn?: string }) {
   return {

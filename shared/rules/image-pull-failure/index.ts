@@ -64,6 +64,10 @@ const deniedByIam = [/AccessDeniedException/i, /is not authorized to perform/i, 
 
 const anyPullFailure = /CannotPullContainerError/i;
 
+/** Every pattern above contains one of these; one test spares the rest on unrelated texts (detect runs for every event). */
+const mentionsPull =
+  /CannotPullContainerError|registry auth|pull rate limit|toomanyrequests|descriptor (for|matching) platform|no matching manifest|manifest for|pull access denied|GetImageBlob|failed to register layer/i;
+
 
 export interface PullDetection extends Detection {
   registry: Registry;
@@ -98,6 +102,7 @@ export function registryOf(text: string, signal: Signal): Registry {
 }
 
 function classify(text: string): PullCause | null | undefined {
+  if (!mentionsPull.test(text)) return undefined;
   if (deniedByIam.some((p) => p.test(text))) return undefined;
   for (const { cause, patterns } of causePatterns) if (firstMatch(text, patterns)) return cause;
   return anyPullFailure.test(text) ? null : undefined;

@@ -31,6 +31,8 @@ const logsAction = /logs:(CreateLogStream|CreateLogGroup|PutLogEvents)/i;
 const noExecutionRole = /requires task definition to have execution role ARN to support ([^.]+)/i;
 const unableToAssume = /ECS was unable to assume the role '([^']*)'/i;
 /** An ECR host in a pull that ended in 403: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>`. */
+/** Every text this rule claims says one of these; one test spares the rest (detect runs for every event). */
+const mentionsRoleProblem = /not authorized|AccessDenied|unable to assume the role|execution role ARN|403 Forbidden/i;
 const ecrForbidden = /CannotPullContainerError[\s\S]*?(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^\s:@"]+)[\s\S]*403 Forbidden/i;
 
 interface RoleFacts {
@@ -177,7 +179,7 @@ function familyOf(signal: Signal): string | undefined {
 
 function detectText(signal: Signal): RoleDetection | null {
   const { text } = signal;
-  if (!text || isSecretsFetch(text)) return null;
+  if (!mentionsRoleProblem.test(text) || isSecretsFetch(text)) return null;
   const family = familyOf(signal);
   const { principal, action } = deniedPrincipal(text);
   const base = { ...noFacts, family, role: roleNameOf(principal), action, resource: deniedResource(text) };
