@@ -1,3 +1,4 @@
+import type { Service, Task } from '@aws-sdk/client-ecs';
 import { arnName, familyFromTaskDefinitionArn, serviceFromArn } from '../arn';
 import type { ResourceRef } from '../findings';
 import type {
@@ -68,8 +69,23 @@ export interface ApiCallSignal extends SignalBase {
   event: EcsApiCallEvent;
 }
 
+/**
+ * Not from an event: a task stuck before RUNNING emits nothing more, so the
+ * bot comes back to its service after a delay and reports what it finds.
+ */
+export interface PendingRecheckSignal extends SignalBase {
+  kind: 'pending-recheck';
+  /** The service as ecs:DescribeServices returned it at re-check time. */
+  service: Service;
+  /** Its tasks still PROVISIONING or PENDING (ecs:DescribeTasks). */
+  stuckTasks: Task[];
+  /** How long the oldest stuck task has waited, in seconds. */
+  waitedSeconds: number;
+}
+
 export type Signal =
   | TextSignal
+  | PendingRecheckSignal
   | TaskStoppedSignal
   | ContainerStoppedSignal
   | TaskStateSignal

@@ -1,4 +1,14 @@
 import type {
+  DescribeScalableTargetsCommandInput,
+  DescribeScalableTargetsCommandOutput,
+  DescribeScalingActivitiesCommandInput,
+  DescribeScalingActivitiesCommandOutput,
+} from '@aws-sdk/client-application-auto-scaling';
+import type {
+  DescribeAutoScalingGroupsCommandInput,
+  DescribeAutoScalingGroupsCommandOutput,
+} from '@aws-sdk/client-auto-scaling';
+import type {
   DescribeLogGroupsCommandInput,
   DescribeLogGroupsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
@@ -6,6 +16,8 @@ import type {
   DescribeInstanceTypesCommandInput,
   DescribeInstanceTypesCommandOutput,
   DescribeRouteTablesCommandInput,
+  DescribeSecurityGroupsCommandInput,
+  DescribeSecurityGroupsCommandOutput,
   DescribeRouteTablesCommandOutput,
   DescribeSubnetsCommandInput,
   DescribeSubnetsCommandOutput,
@@ -36,6 +48,15 @@ import type {
   DescribeTargetHealthCommandInput,
   DescribeTargetHealthCommandOutput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SimulatePrincipalPolicyCommandInput, SimulatePrincipalPolicyCommandOutput } from '@aws-sdk/client-iam';
+import type {
+  DescribeKeyCommandInput,
+  DescribeKeyCommandOutput,
+  GetKeyPolicyCommandInput,
+  GetKeyPolicyCommandOutput,
+} from '@aws-sdk/client-kms';
+import type { DescribeSecretCommandInput, DescribeSecretCommandOutput } from '@aws-sdk/client-secrets-manager';
+import type { DescribeParametersCommandInput, DescribeParametersCommandOutput } from '@aws-sdk/client-ssm';
 
 /** An SDK response as rules see it: the service's answer, without transport metadata. */
 type Response<T> = Omit<T, '$metadata'>;
@@ -91,9 +112,68 @@ export interface ReaderOperations {
     input: DescribeLogGroupsCommandInput;
     output: Response<DescribeLogGroupsCommandOutput>;
   };
+  'ec2:DescribeSecurityGroups': {
+    input: DescribeSecurityGroupsCommandInput;
+    output: Response<DescribeSecurityGroupsCommandOutput>;
+  };
+  'iam:SimulatePrincipalPolicy': {
+    input: SimulatePrincipalPolicyCommandInput;
+    output: Response<SimulatePrincipalPolicyCommandOutput>;
+  };
+  'kms:DescribeKey': { input: DescribeKeyCommandInput; output: Response<DescribeKeyCommandOutput> };
+  'kms:GetKeyPolicy': { input: GetKeyPolicyCommandInput; output: Response<GetKeyPolicyCommandOutput> };
+  'secretsmanager:DescribeSecret': {
+    input: DescribeSecretCommandInput;
+    output: Response<DescribeSecretCommandOutput>;
+  };
+  'ssm:DescribeParameters': {
+    input: DescribeParametersCommandInput;
+    output: Response<DescribeParametersCommandOutput>;
+  };
+  'autoscaling:DescribeAutoScalingGroups': {
+    input: DescribeAutoScalingGroupsCommandInput;
+    output: Response<DescribeAutoScalingGroupsCommandOutput>;
+  };
+  'application-autoscaling:DescribeScalableTargets': {
+    input: DescribeScalableTargetsCommandInput;
+    output: Response<DescribeScalableTargetsCommandOutput>;
+  };
+  'application-autoscaling:DescribeScalingActivities': {
+    input: DescribeScalingActivitiesCommandInput;
+    output: Response<DescribeScalingActivitiesCommandOutput>;
+  };
 }
 
 export type ReaderOperation = keyof ReaderOperations;
+
+/** Every operation, at run time; the Record type makes the compiler keep it complete. */
+const everyOperation: Record<ReaderOperation, true> = {
+  'ecs:DescribeServices': true,
+  'ecs:DescribeTaskDefinition': true,
+  'ecs:DescribeTasks': true,
+  'ecs:ListTasks': true,
+  'ecs:DescribeClusters': true,
+  'ecs:DescribeCapacityProviders': true,
+  'ecs:DescribeContainerInstances': true,
+  'ecs:ListContainerInstances': true,
+  'ec2:DescribeSubnets': true,
+  'ec2:DescribeRouteTables': true,
+  'ec2:DescribeVpcEndpoints': true,
+  'ec2:DescribeInstanceTypes': true,
+  'ec2:DescribeSecurityGroups': true,
+  'elasticloadbalancing:DescribeTargetGroups': true,
+  'elasticloadbalancing:DescribeTargetHealth': true,
+  'logs:DescribeLogGroups': true,
+  'iam:SimulatePrincipalPolicy': true,
+  'kms:DescribeKey': true,
+  'kms:GetKeyPolicy': true,
+  'secretsmanager:DescribeSecret': true,
+  'ssm:DescribeParameters': true,
+  'autoscaling:DescribeAutoScalingGroups': true,
+  'application-autoscaling:DescribeScalableTargets': true,
+  'application-autoscaling:DescribeScalingActivities': true,
+};
+export const readerOperations = Object.keys(everyOperation) as ReaderOperation[];
 export type ReaderInput<K extends ReaderOperation> = ReaderOperations[K]['input'];
 export type ReaderOutput<K extends ReaderOperation> = ReaderOperations[K]['output'];
 
