@@ -70,7 +70,7 @@ function errorReason(error: unknown): string {
 }
 
 /** Runs a candidate's investigation against the account and builds the finding. Never throws. */
-async function investigate(candidate: Candidate, reader: AccountReader): Promise<Finding> {
+export async function investigate(candidate: Candidate, reader: AccountReader): Promise<Finding> {
   const { rule, signal } = candidate;
   const detection: Detection = { ...candidate.detection, evidence: [...candidate.detection.evidence] };
   const unchecked: Unchecked[] = [];
