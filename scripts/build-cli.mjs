@@ -1,10 +1,17 @@
-// Bundles the CLI into one ESM file so `npx ecs-medic` starts fast (no TypeScript at run time).
+// Bundles the CLI into ESM files so `npx ecs-medic` starts fast (no TypeScript at run time).
+import { chmodSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+rmSync('dist', { recursive: true, force: true }); // chunk names carry hashes: drop the previous build's
 await build({
-  entryPoints: ['cli/bin.ts'],
-  outfile: 'dist/ecs-medic.mjs',
+  entryPoints: { 'ecs-medic': 'cli/bin.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  // The live reader (AWS SDK) is imported dynamically; its own chunk keeps explain from parsing it.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  minify: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
@@ -12,3 +19,5 @@ await build({
   banner: { js: "#!/usr/bin/env node\nimport { createRequire } from 'node:module';const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+// `npx ecs-medic` runs the file itself: it must be executable.
+chmodSync('dist/ecs-medic.mjs', 0o755);

@@ -6,12 +6,53 @@ import { renderFinding } from '../../shared/render/text';
 import { readJsonFile } from '../read-json';
 import { type Command, type Io, UsageError } from '../usage';
 
-function readerFrom(snapshotPath: string | undefined): AccountReader {
-  if (!snapshotPath) return eventOnlyReader;
-  const snapshot = readJsonFile(snapshotPath, 'snapshot');
+function snapshotFrom(path: string): AccountReader {
+  const snapshot = readJsonFile(path, 'snapshot');
   const problem = snapshotProblem(snapshot);
-  if (problem) throw new UsageError(`snapshot ${snapshotPath}: ${problem}`);
+  if (problem) throw new UsageError(`snapshot ${path}: ${problem}`);
   return snapshotReader(snapshot as Snapshot);
+}
+
+function eventRegion(event: unknown): string | undefined {
+  const region = (event as { region?: unknown } | null)?.region;
+  return typeof region === 'string' && region ? region : undefined;
+}
+
+interface ReaderChoice {
+  snapshot?: string | undefined;
+  offline?: boolean | undefined;
+  region?: string | undefined;
+  profile?: string | undefined;
+}
+
+/** Picks the reader for each event: a snapshot, none (--offline), or the account itself. */
+async function readerFor(values: ReaderChoice, io: Io): Promise<(event: unknown, index: number) => AccountReader> {
+  if (values.snapshot) {
+    const reader = snapshotFrom(values.snapshot);
+    return () => reader;
+  }
+  if (values.offline) return () => eventOnlyReader;
+  // Loaded here only, so explain, --snapshot and --offline never pay for loading the AWS SDK.
+  const { configuredRegion, credentialsOnce, liveReader } = await import('../../shared/reader/live');
+  const { profile } = values;
+  const region = values.region ?? (await configuredRegion(profile));
+  // One credential chain for the whole run: without credentials every read fails at once, after one probe.
+  const credentials = credentialsOnce(region, profile);
+  const readers = new Map<string | undefined, AccountReader>();
+  return (event, index) => {
+    const own = eventRegion(event);
+    if (region && own && own !== region) {
+      io.err(`ecs-medic: note: event #${index + 1} is from ${own}; reading the account in ${region}`);
+    }
+    // With no region configured anywhere, the event says where its resources are.
+    const readRegion = region ?? own;
+    let reader = readers.get(readRegion);
+    if (!reader) {
+      reader = liveReader({ region: readRegion, profile, credentials });
+      readers.set(readRegion, reader);
+    }
+    return reader;
+  };
 }
 
 function printHuman(io: Io, index: number, result: EventDiagnosis): void {
@@ -28,19 +69,33 @@ function printHuman(io: Io, index: number, result: EventDiagnosis): void {
 export const diagnose: Command = {
   name: 'diagnose',
   summary: 'Diagnose EventBridge ECS events from a file, as the bot does',
-  help: `Usage: ecs-medic diagnose --event FILE [--snapshot FILE] [--json]
+  help: `Usage: ecs-medic diagnose --event FILE [--region R] [--profile P] [--json]
+       ecs-medic diagnose --event FILE --snapshot FILE [--json]
+       ecs-medic diagnose --event FILE --offline [--json]
 
 Runs a whole EventBridge event (or a JSON array of events) through the same
 path the Lambda uses: validate, classify, then check the account.
 
+By default the checks read the account live, read-only (Describe, List, Get
+and SimulatePrincipalPolicy calls), with the standard AWS credential chain
+(environment, shared config and credentials files, SSO, container or instance
+role). A read that fails (no credentials, AccessDenied, throttling, timeout)
+is listed under "not checked" with the reason; the diagnosis still completes.
+
 Options:
   --event FILE      the event, or a JSON array of events
+  --region R        region to read; default AWS_REGION, AWS_DEFAULT_REGION,
+                    then the profile's region, else each event's own region
+  --profile P       named profile from the shared AWS config files
   --snapshot FILE   AWS SDK responses keyed by operation and input, replayed
                     instead of calling AWS (see README, "Snapshots")
-                    Without it, rules answer from the event alone and list
-                    what they could not check.
+  --offline         no AWS calls: rules answer from the event alone and list
+                    what they could not check
   --json            one JSON object per event, in input order
   -h, --help        show this help
+
+Off EC2 without credentials, AWS_EC2_METADATA_DISABLED=true skips the SDK's
+instance-metadata probe (up to a second per attempt).
 
 Exit status: 0 when every event was processed, 1 when any event was invalid,
 2 on usage errors or an unreadable file.`,
@@ -49,17 +104,28 @@ Exit status: 0 when every event was processed, 1 when any event was invalid,
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { event: { type: 'string' }, snapshot: { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        event: { type: 'string' },
+        snapshot: { type: 'string' },
+        offline: { type: 'boolean' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        json: { type: 'boolean' },
+      },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (the event goes in --event FILE)`);
     if (!values.event) throw new UsageError('--event FILE is required');
+    if (values.snapshot && values.offline) throw new UsageError('--snapshot and --offline exclude each other');
+    if ((values.region || values.profile) && (values.snapshot || values.offline)) {
+      throw new UsageError('--region and --profile apply to live reads only, not with --snapshot or --offline');
+    }
     const input = readJsonFile(values.event, 'event file');
-    const reader = readerFrom(values.snapshot);
+    const reader = await readerFor(values, io);
     const events = Array.isArray(input) ? input : [input];
 
     let invalid = 0;
     for (const [index, event] of events.entries()) {
-      const result = await diagnoseEvent(event, reader);
+      const result = await diagnoseEvent(event, reader(event, index));
       if (result.status === 'invalid') invalid++;
       if (values.json) io.out(JSON.stringify({ index, ...result }));
       else printHuman(io, index, result);

@@ -190,7 +190,7 @@ export class ReaderUnavailableError extends Error {
 /** The reader used when nothing but the event is known: every read fails with a reason rules report as unchecked. */
 export const eventOnlyReader: AccountReader = {
   read: (operation) =>
-    Promise.reject(new ReaderUnavailableError(`${operation} not called: no account access (pass --snapshot, or run in the bot)`)),
+    Promise.reject(new ReaderUnavailableError(`${operation} not called: offline (explain and diagnose --offline read no account; diagnose reads it live or from --snapshot)`)),
 };
 
 /** Canonical JSON (sorted keys) so inputs match regardless of key order. */

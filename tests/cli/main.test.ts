@@ -91,7 +91,7 @@ describe('ecs-medic diagnose', () => {
   const event = stoppedTaskEvent({ stoppedReason: reason, stopCode: 'TaskFailedToStart' });
 
   it('diagnoses one event from the event alone and lists what it could not check', async () => {
-    const { code, json } = await run(['diagnose', '--json', '--event', file('one.json', event)]);
+    const { code, json } = await run(['diagnose', '--json', '--offline', '--event', file('one.json', event)]);
     expect(code).toBe(0);
     const [result] = json() as { status: string; findings: { rule: string; unchecked: unknown[] }[] }[];
     expect(result?.status).toBe('diagnosed');

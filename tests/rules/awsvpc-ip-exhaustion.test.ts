@@ -100,6 +100,11 @@ async function firstFinding(event: unknown, snapshot: Snapshot): Promise<Finding
   return result.status === 'diagnosed' ? result.findings.find((f) => f.rule === 'awsvpc-ip-exhaustion') : undefined;
 }
 
+const trunkSettingUnchecked = {
+  check:
+    "whether the awsvpcTrunking account setting is on for the container instance role (trunking was judged from the instances' ecs.awsvpc-trunk-id attribute: instances launched before the opt-in have none)",
+  reason: 'ecs:ListAccountSettings is not a reader operation',
+};
 const denied = (operation: string) => ({ name: 'AccessDeniedException', message: `User is not authorized to perform: ${operation}` });
 const serviceSubnets = ['subnet-05d93362e947058bc', 'subnet-0ed390a90922cd9af', 'subnet-05125623fb0c0050a'];
 
@@ -216,9 +221,36 @@ describe('awsvpc-ip-exhaustion investigation: eni-limit', () => {
       '1 × c5.large: 3 ENIs → 2 awsvpc tasks each, trunking off (10 with trunking); 1 × m6i.xlarge: 4 ENIs → 3 awsvpc tasks each, trunking off (20 with trunking)',
     );
     expect(finding?.fix).toContain('aws ecs put-account-setting --name awsvpcTrunking --value enabled');
+    expect(finding?.explanation).toContain('without ENI trunking (no ecs.awsvpc-trunk-id attribute)');
+    expect(finding?.unchecked).toEqual([trunkSettingUnchecked]);
+  });
+
+  it('degrades when instance types cannot be looked up: the ENI count is unknown, the finding stays', async () => {
+    const snapshot = cluster(false);
+    snapshot['ec2:DescribeInstanceTypes'] = [{ input: { InstanceTypes: ['m6i.xlarge'] }, error: { name: 'RequestLimitExceeded', message: 'Request limit exceeded.' } }];
+    const finding = await firstFinding(eniPlacementFailure, snapshot);
+    expect(finding?.cause).toBe('eni-limit');
+    expect(finding?.evidence.find((e) => e.source === 'ecs:DescribeContainerInstances')?.observed).toBe(
+      '1 × c5.large: 3 ENIs → 2 awsvpc tasks each, trunking off (10 with trunking); 1 × m6i.xlarge: ENI count unknown, trunking off (20 with trunking)',
+    );
+    expect(finding?.fix).toContain('aws ecs put-account-setting --name awsvpcTrunking --value enabled');
     expect(finding?.unchecked).toEqual([
-      { check: 'whether awsvpcTrunking is enabled for the container instance role', reason: 'ecs:ListAccountSettings is not in the reader yet' },
+      { check: 'network interfaces per instance type', reason: 'RequestLimitExceeded: Request limit exceeded.' },
+      trunkSettingUnchecked,
     ]);
+  });
+
+  it('looks up only the instance types missing from the table, in one call', async () => {
+    const calls: string[] = [];
+    const inner = snapshotReader(cluster(false));
+    await diagnoseEvent(eniPlacementFailure, {
+      read(operation, input) {
+        calls.push(`${operation} ${JSON.stringify(input)}`);
+        return inner.read(operation, input);
+      },
+    });
+    expect(calls.filter((c) => c.startsWith('ec2:DescribeInstanceTypes'))).toEqual(['ec2:DescribeInstanceTypes {"InstanceTypes":["m6i.xlarge"]}']);
+    expect(calls).toHaveLength(3);
   });
 
   it('asks for more instances when trunking is already on everywhere', async () => {

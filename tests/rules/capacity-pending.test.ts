@@ -1,6 +1,10 @@
+import type { Service, Task } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { diagnoseEvent } from '../../shared/diagnose';
+import { loadScenarios } from '../../cli/scenarios';
+import { diagnoseEvent, diagnoseSignals } from '../../shared/diagnose';
+import type { PendingRecheckSignal } from '../../shared/events/signals';
 import type { Finding } from '../../shared/findings';
+import type { AccountReader, ReaderOperation } from '../../shared/reader/port';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/capacity-pending';
 import { apiCallEvent, awsSample, serviceActionEvent } from '../fixtures/events';
@@ -144,10 +148,34 @@ ruleTester(rule, {
   ],
 });
 
+
 const capacityProvider = 'ASG-tutorial-capacity-provider';
 const asgArn = `arn:aws:autoscaling:us-west-2:111122223333:autoScalingGroup:a1b2c3d4-5678-90ab-cdef-EXAMPLE11111:autoScalingGroupName/${capacityProvider}-asg`;
+const resourceId = 'service/default/servicetest';
+const denied = (operation: string) => ({ name: 'AccessDeniedException', message: `User is not authorized to perform: ${operation}` });
+const throttled = { name: 'ThrottlingException', message: 'Rate exceeded' };
 
-function account(overrides: { service?: object; cluster?: object; managedScaling?: 'ENABLED' | 'DISABLED' }): Snapshot {
+interface AccountOptions {
+  service?: object;
+  cluster?: object;
+  managedScaling?: 'ENABLED' | 'DISABLED';
+  group?: { MinSize: number; DesiredCapacity: number; MaxSize: number; inService: number };
+}
+
+function instances(count: number, launching: number) {
+  return Array.from({ length: count + launching }, (_, i) => ({
+    InstanceId: `i-0a1b2c3d4e5f6071${i}`,
+    InstanceType: 'c5.large',
+    AvailabilityZone: 'us-west-2a',
+    LifecycleState: i < count ? 'InService' : 'Pending',
+    HealthStatus: 'Healthy',
+    ProtectedFromScaleIn: false,
+  }));
+}
+
+/** The account behind the AWS EC2 placement-failure sample (service servicetest in cluster default), as SDK responses. */
+function account(overrides: AccountOptions = {}): Snapshot {
+  const group = overrides.group ?? { MinSize: 1, DesiredCapacity: 3, MaxSize: 6, inService: 3 };
   return {
     'ecs:DescribeServices': [
       {
@@ -205,6 +233,68 @@ function account(overrides: { service?: object; cluster?: object; managedScaling
         },
       },
     ],
+    'autoscaling:DescribeAutoScalingGroups': [
+      {
+        input: { AutoScalingGroupNames: [`${capacityProvider}-asg`] },
+        output: {
+          AutoScalingGroups: [
+            {
+              AutoScalingGroupName: `${capacityProvider}-asg`,
+              AutoScalingGroupARN: asgArn,
+              MinSize: group.MinSize,
+              MaxSize: group.MaxSize,
+              DesiredCapacity: group.DesiredCapacity,
+              DefaultCooldown: 300,
+              AvailabilityZones: ['us-west-2a'],
+              HealthCheckType: 'EC2',
+              Instances: instances(group.inService, group.DesiredCapacity - group.inService),
+              CreatedTime: '2019-11-01T17:02:31.000Z',
+            },
+          ],
+        },
+      },
+    ],
+    'application-autoscaling:DescribeScalableTargets': [
+      {
+        input: { ServiceNamespace: 'ecs', ResourceIds: [resourceId], ScalableDimension: 'ecs:service:DesiredCount' },
+        output: {
+          ScalableTargets: [
+            {
+              ServiceNamespace: 'ecs',
+              ResourceId: resourceId,
+              ScalableDimension: 'ecs:service:DesiredCount',
+              MinCapacity: 2,
+              MaxCapacity: 20,
+              RoleARN: 'arn:aws:iam::111122223333:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService',
+              CreationTime: '2019-11-01T17:10:02.000Z',
+              SuspendedState: { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false },
+            },
+          ],
+        },
+      },
+    ],
+    'application-autoscaling:DescribeScalingActivities': [
+      {
+        input: { ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount', MaxResults: 5, IncludeNotScaledActivities: true },
+        output: {
+          // Wording from the AWS CLI reference example for describe-scaling-activities (ECS service).
+          ScalingActivities: [
+            {
+              ActivityId: 'e6c5f7d1-dbbb-4a3f-89b2-51f33e766399',
+              ServiceNamespace: 'ecs',
+              ResourceId: resourceId,
+              ScalableDimension: 'ecs:service:DesiredCount',
+              Description: 'Setting desired count to 20.',
+              Cause: 'monitor alarm servicetest-cpu-gt-75 in state ALARM triggered policy servicetest-cpu-gt-75',
+              StartTime: '2019-11-06T19:08:41.000Z',
+              EndTime: '2019-11-06T19:09:12.000Z',
+              StatusCode: 'Successful',
+              StatusMessage: 'Successfully set desired count to 20. Change successfully fulfilled by ecs.',
+            },
+          ],
+        },
+      },
+    ],
   };
 }
 
@@ -213,31 +303,61 @@ async function firstFinding(event: unknown, snapshot: Snapshot): Promise<Finding
   return result.status === 'diagnosed' ? result.findings[0] : undefined;
 }
 
-const notInReader = [
-  { check: "the service's auto scaling range", reason: 'application-autoscaling:DescribeScalableTargets is not in the reader yet' },
-  { check: "the Auto Scaling group's min/desired/max size and recent scaling activity", reason: 'autoscaling:DescribeAutoScalingGroups is not in the reader yet' },
-];
+/** Wraps a reader and records every call, to hold each incident to its AWS call budget. */
+function counting(inner: AccountReader): { reader: AccountReader; calls: ReaderOperation[] } {
+  const calls: ReaderOperation[] = [];
+  return {
+    calls,
+    reader: {
+      read(operation, input) {
+        calls.push(operation);
+        return inner.read(operation, input);
+      },
+    },
+  };
+}
 
 describe('capacity-pending investigation', () => {
   const cpuEvent = awsSample('service-action-service-task-placement-failure-cpu');
 
-  it('finds the capacity provider without managed scaling and gives the command for it', async () => {
-    const finding = await firstFinding(cpuEvent, account({}));
+  it('finds the capacity provider without managed scaling, with the scaling that asked for the tasks', async () => {
+    const finding = await firstFinding(cpuEvent, account());
     expect(finding?.rule).toBe('capacity-pending');
     expect(finding?.cause).toBe('insufficient-cpu');
     expect(finding?.explanation).toContain('The service wants 20 tasks and runs 12 (0 pending); the cluster has 3 registered instance(s)');
+    expect(finding?.explanation).toContain('Service auto scaling may run 2–20 tasks and has reached its maximum (20)');
+    expect(finding?.explanation).toContain('Its last change set the desired count to 20, above the 12 running (monitor alarm servicetest-cpu-gt-75');
     expect(finding?.explanation).toContain(`Capacity provider ${capacityProvider} has managed scaling turned off`);
     expect(finding?.fix).toContain(
       `aws ecs update-capacity-provider --name ${capacityProvider} --auto-scaling-group-provider "managedScaling={status=ENABLED,targetCapacity=100}"`,
     );
-    expect(finding?.fix).toContain(`--auto-scaling-group-names ${capacityProvider}-asg`);
-    expect(finding?.unchecked).toEqual(notInReader);
+    expect(finding?.fix).toContain(`${capacityProvider}-asg can then grow from 3 to its max size of 6 instances`);
+    expect(finding?.evidence).toContainEqual({
+      source: 'autoscaling:DescribeAutoScalingGroups',
+      observed: `${capacityProvider}-asg: min 1, desired 3, max 6; 3 of 3 instance(s) InService`,
+    });
+    expect(finding?.unchecked).toEqual([]);
   });
 
-  it('points at the Auto Scaling group when managed scaling is already on', async () => {
-    const finding = await firstFinding(cpuEvent, account({ managedScaling: 'ENABLED' }));
-    expect(finding?.explanation).toContain('Managed scaling is on');
+  it('names the Auto Scaling group at its max size when managed scaling is on', async () => {
+    const finding = await firstFinding(cpuEvent, account({ managedScaling: 'ENABLED', group: { MinSize: 1, DesiredCapacity: 3, MaxSize: 3, inService: 3 } }));
+    expect(finding?.explanation).toContain(`Managed scaling is on, but Auto Scaling group ${capacityProvider}-asg is at its max size (3)`);
+    expect(finding?.fix).toContain(`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${capacityProvider}-asg --max-size <more than 3>`);
+    expect(finding?.unchecked).toEqual([]);
+  });
+
+  it('says the group is launching instances when it is still below its desired capacity', async () => {
+    const finding = await firstFinding(cpuEvent, account({ managedScaling: 'ENABLED', group: { MinSize: 1, DesiredCapacity: 5, MaxSize: 6, inService: 3 } }));
+    expect(finding?.explanation).toContain(`${capacityProvider}-asg is launching 2 instance(s)`);
     expect(finding?.fix).toContain(`aws autoscaling describe-scaling-activities --auto-scaling-group-name ${capacityProvider}-asg`);
+  });
+
+  it('says what it could not read when the group has room and is not launching', async () => {
+    const finding = await firstFinding(cpuEvent, account({ managedScaling: 'ENABLED' }));
+    expect(finding?.explanation).toContain('the Auto Scaling group has room to grow and is not launching');
+    expect(finding?.unchecked).toEqual([
+      { check: 'why the Auto Scaling group is not launching instances (its scaling activities)', reason: 'autoscaling:DescribeScalingActivities is not a reader operation' },
+    ]);
   });
 
   it('says nothing scales the cluster when the service uses the EC2 launch type without a capacity provider', async () => {
@@ -251,7 +371,6 @@ describe('capacity-pending investigation', () => {
   });
 
   it('degrades, naming what it could not check, when the account refuses', async () => {
-    const denied = (operation: string) => ({ name: 'AccessDeniedException', message: `User is not authorized to perform: ${operation}` });
     const finding = await firstFinding(cpuEvent, {
       'ecs:DescribeServices': [{ input: { cluster: 'default', services: ['servicetest'] }, error: denied('ecs:DescribeServices') }],
       'ecs:DescribeClusters': [{ input: { clusters: ['default'] }, error: denied('ecs:DescribeClusters') }],
@@ -261,6 +380,25 @@ describe('capacity-pending investigation', () => {
     expect(finding?.unchecked).toEqual([
       { check: "the service's task counts and capacity provider strategy", reason: 'AccessDeniedException: User is not authorized to perform: ecs:DescribeServices' },
       { check: "the cluster's instances and capacity providers", reason: 'AccessDeniedException: User is not authorized to perform: ecs:DescribeClusters' },
+    ]);
+  });
+
+  it('degrades on the new scaling reads (throttled, denied) and still names the capacity provider', async () => {
+    const snapshot = account({ managedScaling: 'ENABLED' });
+    snapshot['autoscaling:DescribeAutoScalingGroups'] = [{ input: { AutoScalingGroupNames: [`${capacityProvider}-asg`] }, error: throttled }];
+    snapshot['application-autoscaling:DescribeScalableTargets'] = [
+      {
+        input: { ServiceNamespace: 'ecs', ResourceIds: [resourceId], ScalableDimension: 'ecs:service:DesiredCount' },
+        error: denied('application-autoscaling:DescribeScalableTargets'),
+      },
+    ];
+    const finding = await firstFinding(cpuEvent, snapshot);
+    expect(finding?.cause).toBe('insufficient-cpu');
+    expect(finding?.explanation).toContain('Managed scaling is on, yet the tasks are not placed: the Auto Scaling group is probably at its max size');
+    expect(finding?.fix).toContain(`aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names ${capacityProvider}-asg`);
+    expect(finding?.unchecked).toEqual([
+      { check: "the service's auto scaling range", reason: 'AccessDeniedException: User is not authorized to perform: application-autoscaling:DescribeScalableTargets' },
+      { check: "the Auto Scaling groups' min/desired/max size and instances", reason: 'ThrottlingException: Rate exceeded' },
     ]);
   });
 
@@ -297,5 +435,179 @@ describe('capacity-pending investigation', () => {
       "--network-configuration 'awsvpcConfiguration={subnets=[subnet-0a1b2c3d4e5f60718,<subnet-in-another-az>],securityGroups=[sg-0123456789abcdef0],assignPublicIp=DISABLED}'",
     );
     expect(finding?.unchecked).toEqual([]);
+  });
+});
+
+// The PENDING re-check: built by hand, as the bot builds it, from the pending-pileup scenario's account.
+const pileup = loadScenarios().find((s) => s.id === 'pending-pileup');
+if (!pileup) throw new Error('cli/scenarios/pending-pileup.json is missing');
+const pileupServices = pileup.snapshot['ecs:DescribeServices']?.[0]?.output as { services: Service[] } | undefined;
+const pileupService = pileupServices?.services[0] ?? {};
+const pileupCluster = 'arn:aws:ecs:us-west-2:111122223333:cluster/default';
+
+/** A DescribeTasks task of orders-api still before RUNNING (SDK shape; the SDK returns Date objects). */
+function stuckTask(id: string, overrides: Partial<Task> = {}): Task {
+  return {
+    taskArn: `arn:aws:ecs:us-west-2:111122223333:task/default/${id}`,
+    clusterArn: pileupCluster,
+    taskDefinitionArn: 'arn:aws:ecs:us-west-2:111122223333:task-definition/orders-api:12',
+    group: 'service:orders-api',
+    startedBy: 'ecs-svc/4271830968412705119',
+    launchType: 'EC2',
+    capacityProviderName: 'orders-ec2-capacity-provider',
+    lastStatus: 'PROVISIONING',
+    desiredStatus: 'RUNNING',
+    cpu: '1024',
+    memory: '2048',
+    createdAt: new Date('2025-06-10T14:02:05.412Z'),
+    containers: [{ name: 'orders', lastStatus: 'PENDING' }],
+    ...overrides,
+  };
+}
+
+function recheck(service: Service, stuckTasks: Task[], waitedSeconds = 300): PendingRecheckSignal {
+  return {
+    kind: 'pending-recheck',
+    text: '',
+    source: 'pending-recheck',
+    resource: { account: '111122223333', region: 'us-west-2', cluster: 'default', service: service.serviceName ?? '' },
+    service,
+    stuckTasks,
+    waitedSeconds,
+  };
+}
+
+const withoutEvents = (service: Service, overrides: Partial<Service> = {}): Service => ({ ...service, events: [], ...overrides });
+
+describe('capacity-pending: the PENDING re-check', () => {
+  const provisioning = [stuckTask('5c0e2f4a8b1d4c7e9f3a6b2d8e0c1f47'), stuckTask('9a1b3c5d7e2f4a6b8c0d1e3f5a7b9c2d')];
+
+  it('takes the cause a service event names since the last steady state, within 8 AWS calls, reading no service again', async () => {
+    const { reader, calls } = counting(snapshotReader(pileup.snapshot));
+    const [finding, ...others] = await diagnoseSignals([recheck(pileupService, provisioning)], reader);
+    expect(others).toEqual([]);
+    expect(finding?.rule).toBe('capacity-pending');
+    // Same rule and cause as the placement failure: the re-check joins that incident instead of opening a second one.
+    expect(finding?.cause).toBe('insufficient-memory');
+    expect(finding?.evidence[0]).toEqual({
+      source: 'ecs:DescribeTasks',
+      observed:
+        '2 task(s) still before RUNNING after 300 s: 2 PROVISIONING on capacity provider orders-ec2-capacity-provider (waiting for capacity: no instance has room, and ECS waits for the capacity provider to launch one)',
+    });
+    expect(finding?.evidence[1]?.source).toBe('ecs:DescribeServices events');
+    expect(finding?.explanation).toContain('Auto Scaling group orders-ec2-asg is at its max size (4)');
+    expect(finding?.fix).toContain('--auto-scaling-group-name orders-ec2-asg --max-size <more than 4>');
+    expect(finding?.unchecked).toEqual([]);
+    expect(calls).not.toContain('ecs:DescribeServices');
+    expect(calls.length).toBeLessThanOrEqual(8);
+    expect([...calls].sort()).toEqual([
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingActivities',
+      'autoscaling:DescribeAutoScalingGroups',
+      'ecs:DescribeCapacityProviders',
+      'ecs:DescribeClusters',
+    ]);
+  });
+
+  it('is stuck-pending when no service event says why, and still finds the group at its max', async () => {
+    const [finding] = await diagnoseSignals([recheck(withoutEvents(pileupService), provisioning, 420)], snapshotReader(pileup.snapshot));
+    expect(finding?.cause).toBe('stuck-pending');
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.explanation).toContain('2 task(s) of service orders-api have not reached RUNNING after 420 s (desired 10, running 6, pending 0)');
+    expect(finding?.explanation).toContain('Tasks in PROVISIONING on an EC2 capacity provider wait for an instance with room');
+    expect(finding?.explanation).toContain('Managed scaling is on, but Auto Scaling group orders-ec2-asg is at its max size (4)');
+    expect(finding?.explanation).toContain('Its last change set the desired count to 10, above the 6 running');
+    expect(finding?.unchecked).toEqual([]);
+  });
+
+  it('on Fargate, reads the subnets and the service scaling, not the cluster', async () => {
+    const service = withoutEvents(pileupService, {
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-05d93362e947058bc'], securityGroups: ['sg-0123456789abcdef0'] } },
+    });
+    const tasks = [stuckTask('5c0e2f4a8b1d4c7e9f3a6b2d8e0c1f47', { launchType: 'FARGATE', capacityProviderName: 'FARGATE' })];
+    const snapshot: Snapshot = {
+      ...pileup.snapshot,
+      'ec2:DescribeSubnets': [
+        {
+          input: { SubnetIds: ['subnet-05d93362e947058bc'] },
+          output: { Subnets: [{ SubnetId: 'subnet-05d93362e947058bc', AvailabilityZone: 'us-west-2a', CidrBlock: '10.0.8.0/24', AvailableIpAddressCount: 0 }] },
+        },
+      ],
+    };
+    const { reader, calls } = counting(snapshotReader(snapshot));
+    const [finding] = await diagnoseSignals([recheck(service, tasks)], reader);
+    expect(finding?.cause).toBe('stuck-pending');
+    expect(finding?.explanation).toContain('Fargate tasks in PROVISIONING wait for Fargate capacity');
+    expect(finding?.explanation).toContain("The service's subnets have no free address left");
+    expect(finding?.evidence).toContainEqual({ source: 'ec2:DescribeSubnets', observed: '1 subnet(s) in 1 Availability Zone(s): us-west-2a; 0 free address(es)' });
+    expect(calls).toEqual([
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingActivities',
+      'ec2:DescribeSubnets',
+    ]);
+  });
+
+  it('for tasks already placed and PENDING, checks the agent on their instance instead of capacity', async () => {
+    const instance = 'arn:aws:ecs:us-west-2:111122223333:container-instance/default/2dd1b186f39845a584488d2ef155c131';
+    const tasks = [stuckTask('5c0e2f4a8b1d4c7e9f3a6b2d8e0c1f47', { lastStatus: 'PENDING', containerInstanceArn: instance })];
+    const snapshot: Snapshot = {
+      'ecs:DescribeContainerInstances': [
+        {
+          input: { cluster: 'default', containerInstances: [instance] },
+          output: {
+            containerInstances: [
+              {
+                containerInstanceArn: instance,
+                ec2InstanceId: 'i-0a1b2c3d4e5f60718',
+                status: 'ACTIVE',
+                agentConnected: false,
+                versionInfo: { agentVersion: '1.89.2', agentHash: 'a1b2c3d4', dockerVersion: 'DockerVersion: 20.10.25' },
+                runningTasksCount: 3,
+                pendingTasksCount: 1,
+              },
+            ],
+            failures: [],
+          },
+        },
+      ],
+    };
+    const [finding] = await diagnoseSignals([recheck(withoutEvents(pileupService), tasks)], snapshotReader(snapshot));
+    expect(finding?.cause).toBe('stuck-pending');
+    expect(finding?.explanation).toContain('Tasks in PENDING are already placed, so capacity is not what they wait for');
+    expect(finding?.explanation).toContain('The ECS agent on i-0a1b2c3d4e5f60718 is disconnected');
+    expect(finding?.fix).toContain('aws ssm send-command --instance-ids i-0a1b2c3d4e5f60718');
+    expect(finding?.unchecked).toEqual([]);
+  });
+
+  it('degrades on the re-check: a throttled read is unchecked and the finding stays', async () => {
+    const snapshot: Snapshot = { ...pileup.snapshot, 'ecs:DescribeClusters': [{ input: { clusters: ['default'] }, error: throttled }] };
+    const [finding] = await diagnoseSignals([recheck(withoutEvents(pileupService), provisioning)], snapshotReader(snapshot));
+    expect(finding?.cause).toBe('stuck-pending');
+    expect(finding?.unchecked).toEqual([{ check: "the cluster's instances and capacity providers", reason: 'ThrottlingException: Rate exceeded' }]);
+    expect(finding?.explanation).toContain('orders-ec2-asg is at its max size (4)');
+  });
+
+  it('is a warning when the service already runs its desired count (only extra tasks wait)', async () => {
+    const [finding] = await diagnoseSignals(
+      [recheck(withoutEvents(pileupService, { runningCount: 10 }), provisioning)],
+      snapshotReader(pileup.snapshot),
+    );
+    expect(finding?.severity).toBe('warning');
+  });
+
+  it('says nothing when no task is stuck any more', async () => {
+    expect(await diagnoseSignals([recheck(pileupService, [])], snapshotReader(pileup.snapshot))).toEqual([]);
+  });
+
+  it('the pending-pileup scenario costs at most 8 AWS calls for its one incident', async () => {
+    const { reader, calls } = counting(snapshotReader(pileup.snapshot));
+    const findings: Finding[] = [];
+    for (const event of pileup.events) {
+      const result = await diagnoseEvent(event, reader);
+      if (result.status === 'diagnosed') findings.push(...result.findings);
+    }
+    expect(findings.map((f) => [f.rule, f.cause])).toEqual([['capacity-pending', 'insufficient-memory']]);
+    expect(calls).toHaveLength(6);
   });
 });

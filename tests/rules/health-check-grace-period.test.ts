@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { loadScenarios } from '../../cli/scenarios';
 import { diagnoseEvent } from '../../shared/diagnose';
 import type { Finding } from '../../shared/findings';
+import type { AccountReader, ReaderOperation } from '../../shared/reader/port';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/health-check-grace-period';
 import { stoppedTaskEvent } from '../fixtures/events';
@@ -121,14 +123,31 @@ function stoppedTask(arn: string, stoppedReason: string, startedAt: string, stop
   return { taskArn: arn, lastStatus: 'STOPPED', stopCode: 'ServiceSchedulerInitiated', stoppedReason, startedAt, stoppingAt };
 }
 
+/** Target health as DescribeTargetHealth returns it (State/Reason/Description from the ELBv2 API reference, TargetHealth). */
+const draining = { Target: { Id: '10.0.1.163', Port: 80 }, HealthCheckPort: '80', TargetHealth: { State: 'draining', Reason: 'Target.DeregistrationInProgress', Description: 'Target deregistration is in progress' } };
+const initial = { Target: { Id: '10.0.1.94', Port: 80 }, HealthCheckPort: '80', TargetHealth: { State: 'initial', Reason: 'Elb.InitialHealthChecking', Description: 'Initial health checks in progress' } };
+const notFound = {
+  Target: { Id: '10.0.1.94', Port: 80 },
+  HealthCheckPort: '80',
+  TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [404]' },
+};
+
 function loopSnapshot(
-  options: { service?: Record<string, unknown>; lifetimes?: number[]; healthCheck?: Record<string, number>; reason?: string } = {},
+  options: {
+    service?: Record<string, unknown>;
+    lifetimes?: number[];
+    healthCheck?: Record<string, number>;
+    reason?: string;
+    targets?: object[];
+    earlier?: { startedAt: string; stoppingAt: string };
+  } = {},
 ): Snapshot {
   const lifetimes = options.lifetimes ?? [32, 35, 38];
   const tasks = lifetimes.map((seconds, i) =>
     stoppedTask(stoppedArns[i] as string, options.reason ?? ELB_ARN_FORM, '2025-05-06T11:00:00.000Z', new Date(Date.parse('2025-05-06T11:00:00.000Z') + seconds * 1000).toISOString()),
   );
-  tasks.push(stoppedTask(stoppedArns[3] as string, 'Scaling activity initiated by (deployment deployment-id)', '2025-05-06T09:00:00.000Z', '2025-05-06T10:59:00.000Z'));
+  const earlier = options.earlier ?? { startedAt: '2025-05-06T09:00:00.000Z', stoppingAt: '2025-05-06T10:59:00.000Z' };
+  tasks.push(stoppedTask(stoppedArns[3] as string, 'Scaling activity initiated by (deployment deployment-id)', earlier.startedAt, earlier.stoppingAt));
   return {
     'ecs:DescribeServices': [{ input: { cluster, services: ['webserver'] }, output: serviceOutput(options.service) }],
     'elasticloadbalancing:DescribeTargetGroups': [
@@ -163,6 +182,7 @@ function loopSnapshot(
         },
       },
     ],
+    'elasticloadbalancing:DescribeTargetHealth': [{ input: { TargetGroupArn: TARGET_GROUP }, output: { TargetHealthDescriptions: options.targets ?? [draining] } }],
     'ecs:ListTasks': [{ input: { cluster, serviceName: 'webserver', desiredStatus: 'STOPPED' }, output: { taskArns: stoppedArns.slice(0, tasks.length) } }],
     'ecs:DescribeTasks': [{ input: { cluster, tasks: stoppedArns.slice(0, tasks.length) }, output: { tasks, failures: [] } }],
   };
@@ -188,16 +208,101 @@ describe('health-check-grace-period investigation', () => {
     expect(found?.unchecked).toEqual([]);
   });
 
-  it('prefers a start-up time the service measured (started → steady state)', async () => {
-    const events = [
-      { id: '3', createdAt: '2025-05-06T10:01:40.000Z', message: '(service webserver) has reached a steady state.' },
-      { id: '2', createdAt: '2025-05-06T10:00:20.000Z', message: '(service webserver) registered 1 targets in (target-group arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/demo-Targe-1GXHAH9WXSU9V/8e6d68f88cd88d12)' },
-      { id: '1', createdAt: '2025-05-06T10:00:00.000Z', message: '(service webserver) has started 1 tasks: (task 0a1b2c3d).' },
-    ];
-    const found = await finding(loopEvent, loopSnapshot({ service: { events } }));
-    // 100 s measured × 1.5 = 150 s.
+  const steady = { id: '3', createdAt: '2025-05-06T10:01:40.000Z', message: '(service webserver) has reached a steady state.' };
+  const registered = {
+    id: '2',
+    createdAt: '2025-05-06T10:00:20.000Z',
+    message: '(service webserver) registered 1 targets in (target-group arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/demo-Targe-1GXHAH9WXSU9V/8e6d68f88cd88d12)',
+  };
+  const started = { id: '1', createdAt: '2025-05-06T10:00:00.000Z', message: '(service webserver) has started 1 tasks: (task 0a1b2c3d).' };
+
+  it('prefers a time-to-healthy the service measured from RUNNING (target registered → steady state)', async () => {
+    const found = await finding(loopEvent, loopSnapshot({ service: { events: [steady, registered, started] } }));
+    // 80 s from registration (the task was RUNNING, when the grace period starts) × 1.5 = 120 s; not the 100 s from launch.
+    expect(found?.fix).toContain('--health-check-grace-period-seconds 120');
+    expect(found?.fix).toContain(
+      'measured: a task was registered with its target group (it was RUNNING) at 2025-05-06T10:00:20.000Z and the service reached steady state 80 s later, an upper bound on its time-to-healthy',
+    );
+  });
+
+  it('measures from an earlier task of the service that was stopped for another reason', async () => {
+    const found = await finding(
+      loopEvent,
+      loopSnapshot({ service: { events: [steady, started] }, earlier: { startedAt: '2025-05-06T10:00:30.000Z', stoppingAt: '2025-05-06T10:59:00.000Z' } }),
+    );
+    // startedAt 10:00:30 → steady 10:01:40 = 70 s × 1.5 = 105 → 120 s.
+    expect(found?.fix).toContain('--health-check-grace-period-seconds 120');
+    expect(found?.fix).toContain('an earlier task of the service (stopped later for another reason: Scaling activity initiated by (deployment deployment-id)) started RUNNING');
+  });
+
+  it('falls back to launch → steady state, and says it includes placement and image pull', async () => {
+    const found = await finding(loopEvent, loopSnapshot({ service: { events: [steady, started] } }));
     expect(found?.fix).toContain('--health-check-grace-period-seconds 150');
-    expect(found?.fix).toContain('measured: tasks started at 2025-05-06T10:00:00.000Z and the service reached steady state 100 s later');
+    expect(found?.fix).toContain('measured: the scheduler started tasks (this includes placement and image pull) at 2025-05-06T10:00:00.000Z');
+  });
+
+  it('distrusts a measurement shorter than the killed tasks lived, and steps up from their lifetimes', async () => {
+    const quick = { ...steady, createdAt: '2025-05-06T10:00:50.000Z' };
+    const found = await finding(loopEvent, loopSnapshot({ service: { events: [quick, registered] } }));
+    // Measured 30 s, yet tasks lived 38 s without becoming healthy: start-up got slower. 2 × 38 s → 90 s.
+    expect(found?.fix).toContain('--health-check-grace-period-seconds 90');
+    expect(found?.fix).toContain("not measured for today's start-up (the service measured 30 s from 2025-05-06T10:00:20.000Z");
+  });
+
+  it('does not blame the grace period when the target answers with the wrong status code', async () => {
+    const found = await finding(loopEvent, loopSnapshot({ targets: [draining, notFound] }));
+    expect(found?.explanation).toContain('gets the wrong status code (Health checks failed with these codes: [404])');
+    expect(found?.explanation).toContain('The loop is ongoing: 0 of 2 desired tasks are running, and 1 target(s) are failing or still in their first health checks now');
+    expect(found?.fix).toContain(`aws elbv2 modify-target-group --target-group-arn ${TARGET_GROUP} --health-check-path <path-that-returns-200>`);
+    expect(found?.fix).not.toContain('--health-check-grace-period-seconds');
+    expect(found?.evidence).toContainEqual({
+      source: 'elasticloadbalancing:DescribeTargetHealth',
+      observed:
+        '2 target(s): 1 draining (Target.DeregistrationInProgress: Target deregistration is in progress); 1 unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [404])',
+    });
+  });
+
+  it('calls a single kill an ongoing loop when a target is failing its first checks right now', async () => {
+    const found = await finding(loopEvent, loopSnapshot({ lifetimes: [35], targets: [initial] }));
+    expect(found?.explanation).toContain('The loop is ongoing: 0 of 2 desired tasks are running, and 1 target(s) are failing or still in their first health checks now');
+  });
+
+  it('degrades when target health cannot be read, and still recommends a grace period', async () => {
+    const snapshot = loopSnapshot();
+    snapshot['elasticloadbalancing:DescribeTargetHealth'] = [
+      { input: { TargetGroupArn: TARGET_GROUP }, error: { name: 'AccessDenied', message: 'User is not authorized to perform: elasticloadbalancing:DescribeTargetHealth' } },
+    ];
+    const found = await finding(loopEvent, snapshot);
+    expect(found?.fix).toContain('--health-check-grace-period-seconds 90');
+    expect(found?.unchecked).toEqual([
+      {
+        check: "the target group's targets now: still failing, and why",
+        reason: 'AccessDenied: User is not authorized to perform: elasticloadbalancing:DescribeTargetHealth',
+      },
+    ]);
+  });
+
+  it('the restart-loop scenario costs at most 8 AWS calls for its one incident', async () => {
+    const scenario = loadScenarios().find((s) => s.id === 'health-check-grace-period');
+    const calls: ReaderOperation[] = [];
+    const inner = snapshotReader(scenario?.snapshot ?? {});
+    const reader: AccountReader = {
+      read(operation, input) {
+        calls.push(operation);
+        return inner.read(operation, input);
+      },
+    };
+    // The bot investigates the first event of an incident only; repeats cost no call.
+    const result = await diagnoseEvent(scenario?.events[0], reader);
+    expect(result.status === 'diagnosed' && result.findings.map((f) => f.rule)).toEqual(['health-check-grace-period']);
+    expect([...calls].sort()).toEqual([
+      'ecs:DescribeServices',
+      'ecs:DescribeTaskDefinition',
+      'ecs:DescribeTasks',
+      'ecs:ListTasks',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+    ]);
   });
 
   it('does not blame the grace period when the tasks ran long before failing', async () => {

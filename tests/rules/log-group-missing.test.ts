@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
-import { snapshotReader } from '../../shared/reader/snapshot';
+import type { AccountReader } from '../../shared/reader/port';
+import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/log-group-missing';
 import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
@@ -94,5 +95,106 @@ describe('log-group-missing investigation', () => {
     expect(finding?.unchecked).toEqual([
       { check: "the task definition's log configuration", reason: 'AccessDeniedException: User is not authorized to perform: ecs:DescribeTaskDefinition' },
     ]);
+  });
+});
+
+describe('log-group-missing: awslogs-create-group and the permission it needs', () => {
+  const event = stoppedTaskEvent({ stoppedReason: FARGATE_FORM, stopCode: 'TaskFailedToStart' });
+  const executionRoleArn = 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole';
+  const groupArn = 'arn:aws:logs:us-east-1:123456789012:log-group:/ecs/webserver:*';
+  const simulationInput = { PolicySourceArn: executionRoleArn, ActionNames: ['logs:CreateLogGroup'], ResourceArns: [groupArn] };
+
+  function snapshot(createGroup: boolean, simulation?: { decision?: string; error?: { name: string; message: string } }): Snapshot {
+    const options: Record<string, string> = { 'awslogs-group': '/ecs/webserver', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' };
+    if (createGroup) options['awslogs-create-group'] = 'true';
+    const result: Snapshot = {
+      'ecs:DescribeTaskDefinition': [
+        {
+          input: { taskDefinition: taskDefinitionArn },
+          output: {
+            taskDefinition: {
+              taskDefinitionArn,
+              family: 'webserver',
+              executionRoleArn,
+              containerDefinitions: [{ name: 'web', image: 'nginx', logConfiguration: { logDriver: 'awslogs', options } }],
+            },
+          },
+        },
+      ],
+      'logs:DescribeLogGroups': [{ input: { logGroupNamePrefix: '/ecs/webserver' }, output: { logGroups: [] } }],
+    };
+    if (simulation?.error) result['iam:SimulatePrincipalPolicy'] = [{ input: simulationInput, error: simulation.error }];
+    else if (simulation?.decision) {
+      const matched = simulation.decision === 'implicitDeny' ? [] : [{ SourcePolicyId: 'ecs-logs', SourcePolicyType: 'role' }];
+      result['iam:SimulatePrincipalPolicy'] = [
+        {
+          input: simulationInput,
+          output: {
+            EvaluationResults: [
+              {
+                EvalActionName: 'logs:CreateLogGroup',
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: the simulator answers with this ARN template, verbatim
+                EvalResourceName: 'arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}',
+                EvalDecision: simulation.decision,
+                MatchedStatements: matched,
+                MissingContextValues: [],
+                ResourceSpecificResults: [{ EvalResourceName: groupArn, EvalResourceDecision: simulation.decision, MatchedStatements: matched, MissingContextValues: [] }],
+              },
+            ],
+            IsTruncated: false,
+          },
+        },
+      ];
+    }
+    return result;
+  }
+
+  async function finding(s: Snapshot) {
+    const calls: string[] = [];
+    const inner = snapshotReader(s);
+    const reader: AccountReader = {
+      read(operation, input) {
+        calls.push(operation);
+        return inner.read(operation, input);
+      },
+    };
+    const result = await diagnoseEvent(event, reader, [rule]);
+    return { finding: result.status === 'diagnosed' ? result.findings[0] : undefined, calls };
+  }
+
+  it('without awslogs-create-group: no simulation, just the create command', async () => {
+    const { finding: f, calls } = await finding(snapshot(false));
+    expect(calls).toEqual(['ecs:DescribeTaskDefinition', 'logs:DescribeLogGroups']);
+    expect(f?.explanation).toContain('awslogs-create-group is not set');
+  });
+
+  it('set, but the role may not create the group (implicitDeny): grants logs:CreateLogGroup on that exact group', async () => {
+    const { finding: f, calls } = await finding(snapshot(true, { decision: 'implicitDeny' }));
+    expect(calls).toEqual(['ecs:DescribeTaskDefinition', 'logs:DescribeLogGroups', 'iam:SimulatePrincipalPolicy']);
+    expect(f?.evidence).toContainEqual({ source: 'iam:SimulatePrincipalPolicy', observed: `ecsTaskExecutionRole logs:CreateLogGroup on ${groupArn}: implicitDeny: no policy allows it` });
+    expect(f?.explanation).toContain(`ecsTaskExecutionRole may not logs:CreateLogGroup on ${groupArn}`);
+    expect(f?.fix).toContain(`aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name ecs-create-log-group`);
+    expect(f?.fix).toContain(`"Resource":"${groupArn}"`);
+    expect(f?.fix).toContain('aws logs create-log-group --log-group-name /ecs/webserver --region us-east-1');
+    expect(f?.unchecked).toEqual([]);
+  });
+
+  it('set and explicitly denied: says an Allow does not override it', async () => {
+    const { finding: f } = await finding(snapshot(true, { decision: 'explicitDeny' }));
+    expect(f?.explanation).toContain('explicitDeny: a Deny statement in ecs-logs; an Allow does not override it.');
+  });
+
+  it('set and allowed: the role is not the problem', async () => {
+    const { finding: f } = await finding(snapshot(true, { decision: 'allowed' }));
+    expect(f?.explanation).toContain('the execution role may logs:CreateLogGroup (simulated)');
+    expect(f?.fix).toBe('aws logs create-log-group --log-group-name /ecs/webserver --region us-east-1');
+  });
+
+  it('the simulation refused: unchecked, with the likely fix', async () => {
+    const { finding: f } = await finding(
+      snapshot(true, { error: { name: 'AccessDenied', message: 'User: arn:aws:sts::123456789012:assumed-role/ecs-medic/x is not authorized to perform: iam:SimulatePrincipalPolicy' } }),
+    );
+    expect(f?.unchecked.map((u) => u.check)).toEqual(['whether ecsTaskExecutionRole may logs:CreateLogGroup']);
+    expect(f?.explanation).toContain('most likely lacks logs:CreateLogGroup');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
+import type { Snapshot } from '../../shared/reader/snapshot';
 import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/task-execution-role-confusion';
 import { apiCallEvent, serviceActionEvent, stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
@@ -211,11 +212,10 @@ describe('task-execution-role-confusion investigation', () => {
       source: 'ecs:DescribeTaskDefinition',
       observed: 'executionRoleArn: arn:aws:iam::123456789012:role/ecsTaskExecutionRole; taskRoleArn: arn:aws:iam::123456789012:role/webserver-task-role',
     });
-    expect(finding?.unchecked).toEqual([
-      {
-        check: 'whether the missing permissions were put on the task role webserver-task-role instead',
-        reason: 'needs iam:ListAttachedRolePolicies and iam:GetRolePolicy, not in the reader yet',
-      },
+    // No simulation in this snapshot: both roles' checks are named as not made.
+    expect(finding?.unchecked.map((u) => u.check)).toEqual([
+      'whether ecsTaskExecutionRole is allowed ecr:GetAuthorizationToken, ecr:BatchCheckLayerAvailability, ecr:GetDownloadUrlForLayer, ecr:BatchGetImage',
+      'whether the other role webserver-task-role is allowed ecr:GetAuthorizationToken, ecr:BatchCheckLayerAvailability, ecr:GetDownloadUrlForLayer, ecr:BatchGetImage instead',
     ]);
   });
 
@@ -250,5 +250,82 @@ describe('task-execution-role-confusion investigation', () => {
         reason: 'AccessDeniedException: User is not authorized to perform: ecs:DescribeTaskDefinition',
       },
     ]);
+  });
+});
+
+describe('task-execution-role-confusion: which role holds the permission (IAM policy simulation)', () => {
+  const executionRoleArn = 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole';
+  const taskRoleArn = 'arn:aws:iam::123456789012:role/webserver-task-role';
+  const repository = 'arn:aws:ecr:us-east-1:123456789123:repository/a2-ecr-app-repo';
+  const pullActions = ['ecr:GetAuthorizationToken', 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
+  const pullEvent = stoppedTaskEvent({ stoppedReason: ECR_403, stopCode: 'TaskFailedToStart', group: 'service:webserver' });
+
+  /** One SimulatePrincipalPolicy answer in the current shape: one result per action, per-resource decisions inside. */
+  function simulation(roleArn: string, checks: [action: string, resource: string, decision: string][]) {
+    const actions = [...new Set(checks.map(([action]) => action))];
+    const resources = [...new Set(checks.map(([, resource]) => resource))];
+    return {
+      input: { PolicySourceArn: roleArn, ActionNames: actions, ResourceArns: resources },
+      output: {
+        EvaluationResults: actions.map((action) => {
+          const specific = resources.map((resource) => {
+            const decision = checks.find(([a, r]) => a === action && r === resource)?.[2] ?? 'implicitDeny';
+            const matched = decision === 'allowed' ? [{ SourcePolicyId: 'AmazonECSTaskExecutionRolePolicy', SourcePolicyType: 'aws-managed' }] : [];
+            return { EvalResourceName: resource, EvalResourceDecision: decision, MatchedStatements: matched, MissingContextValues: [] };
+          });
+          const aggregate = specific.some((x) => x.EvalResourceDecision === 'explicitDeny') ? 'explicitDeny' : specific.every((x) => x.EvalResourceDecision === 'allowed') ? 'allowed' : 'implicitDeny';
+          return { EvalActionName: action, EvalResourceName: '*', EvalDecision: aggregate, MatchedStatements: [], MissingContextValues: [], ResourceSpecificResults: specific };
+        }),
+        IsTruncated: false,
+      },
+    };
+  }
+  const pull = (decision: string): [string, string, string][] => pullActions.map((a) => [a, a === 'ecr:GetAuthorizationToken' ? '*' : repository, decision]);
+
+  function reader(execution: [string, string, string][], task: [string, string, string][]): Snapshot {
+    return {
+      ...describedWith({ executionRoleArn, taskRoleArn }),
+      'iam:SimulatePrincipalPolicy': [simulation(executionRoleArn, execution), simulation(taskRoleArn, task)],
+    };
+  }
+
+  it('the ECR pull permissions were put on the task role instead: move them', async () => {
+    const finding = firstFinding(await diagnoseEvent(pullEvent, snapshotReader(reader(pull('implicitDeny'), pull('allowed'))), [rule]));
+    expect(finding?.explanation).toContain(
+      `Simulated: ${pullActions.join(', ')} are allowed on webserver-task-role but not on ecsTaskExecutionRole: the permission was put on the wrong role; move it.`,
+    );
+    expect(finding?.evidence).toContainEqual({ source: 'iam:SimulatePrincipalPolicy', observed: `ecsTaskExecutionRole ecr:BatchGetImage on ${repository}: implicitDeny: no policy allows it` });
+    expect(finding?.unchecked).toEqual([]);
+  });
+
+  it('neither role has them', async () => {
+    const finding = firstFinding(await diagnoseEvent(pullEvent, snapshotReader(reader(pull('implicitDeny'), pull('implicitDeny'))), [rule]));
+    expect(finding?.explanation).toContain('and neither is webserver-task-role.');
+  });
+
+  it('the execution role has them now: fixed since, or a repository policy', async () => {
+    const finding = firstFinding(await diagnoseEvent(pullEvent, snapshotReader(reader(pull('allowed'), pull('implicitDeny'))), [rule]));
+    expect(finding?.explanation).toContain('Simulated now, ecsTaskExecutionRole is allowed');
+    expect(finding?.explanation).toContain('repository policy');
+  });
+
+  it("an application denial: was the permission put on the execution role instead?", async () => {
+    const denied = 'arn:aws:s3:::webserver-uploads/report.csv';
+    const event = stoppedTaskEvent({
+      stoppedReason: 'Essential container in task exited',
+      containers: [
+        {
+          exitCode: 1,
+          reason: `An error occurred (AccessDenied) when calling the GetObject operation: User: arn:aws:sts::123456789012:assumed-role/webserver-task-role/0a1b2c3d4e5f60718293a4b5c6d7e8f9 is not authorized to perform: s3:GetObject on resource: ${denied}`,
+        },
+      ],
+    });
+    const snapshot = {
+      ...describedWith({ executionRoleArn, taskRoleArn }),
+      'iam:SimulatePrincipalPolicy': [simulation(taskRoleArn, [['s3:GetObject', denied, 'implicitDeny']]), simulation(executionRoleArn, [['s3:GetObject', denied, 'allowed']])],
+    };
+    const result = await diagnoseEvent(event, snapshotReader(snapshot), [rule]);
+    const finding = result.status === 'diagnosed' ? result.findings.find((f) => f.cause === 'task-role-permissions') : undefined;
+    expect(finding?.explanation).toContain('s3:GetObject is allowed on ecsTaskExecutionRole but not on webserver-task-role');
   });
 });

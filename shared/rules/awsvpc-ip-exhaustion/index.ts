@@ -172,11 +172,16 @@ async function investigateEniSlots(signal: Signal, context: InvestigationContext
       fix: 'Add container instances (raise the Auto Scaling group\'s max size, or enable managed scaling on its capacity provider), or use larger instance types: with trunking an xlarge takes 20 awsvpc tasks and a 2xlarge 40.',
     };
   }
-  context.unchecked('whether awsvpcTrunking is enabled for the container instance role', 'ecs:ListAccountSettings is not in the reader yet');
+  // Trunking is judged from the instances themselves (the ecs.awsvpc-trunk-id attribute ECS sets on instances that have a trunk);
+  // the account setting behind it would need ecs:ListAccountSettings, which the reader does not offer.
+  context.unchecked(
+    'whether the awsvpcTrunking account setting is on for the container instance role (trunking was judged from the instances\' ecs.awsvpc-trunk-id attribute: instances launched before the opt-in have none)',
+    'ecs:ListAccountSettings is not a reader operation',
+  );
   const supported = all.some((g) => !g.trunking && tasksWithTrunking(g.type) !== undefined);
   return {
     evidence,
-    explanation: `Each awsvpc task on EC2 takes a whole network interface, and these instances run without ENI trunking: ${lines.join('; ')}. The cluster runs out of interfaces long before CPU or memory.`,
+    explanation: `Each awsvpc task on EC2 takes a whole network interface, and these instances run without ENI trunking (no ecs.awsvpc-trunk-id attribute): ${lines.join('; ')}. The cluster runs out of interfaces long before CPU or memory.`,
     fix: supported
       ? eniFix
       : `These instance types are not listed as supporting ENI trunking, so move to a supported type (c5, c6i, c6a, c6g, c7g, m5, m6i, m6a, m6g, m7g, r5, r6i) and turn it on:\n${trunkingCommands}\nOr run these tasks in bridge network mode.`,
@@ -195,7 +200,7 @@ export default defineRule({
     checks: [
       "the service's subnets, desired count and maximumPercent (ecs:DescribeServices)",
       'free addresses per subnet against what a deployment at maximumPercent needs (ec2:DescribeSubnets)',
-      'the container instances\' types and whether they have a trunk interface (ecs:ListContainerInstances, ecs:DescribeContainerInstances)',
+      'the container instances\' types and whether they have a trunk interface, from their ecs.awsvpc-trunk-id attribute (ecs:ListContainerInstances, ecs:DescribeContainerInstances)',
       'network interfaces per instance type, from a table or ec2:DescribeInstanceTypes',
     ],
     needs: [

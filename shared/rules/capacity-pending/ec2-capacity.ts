@@ -1,11 +1,14 @@
-/** Why an EC2-backed cluster does not grow when tasks cannot be placed: the service, the cluster and its capacity providers. */
+/** Why an EC2-backed cluster does not grow when tasks cannot be placed: the service, the cluster, its capacity providers and their Auto Scaling groups. */
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { CapacityProvider, Cluster, Service } from '@aws-sdk/client-ecs';
 import { arnName } from '../../arn';
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
-import { readService, serviceArgs, serviceEvidence } from '../awsvpc-ip-exhaustion/service';
+import { serviceArgs, serviceEvidence } from '../awsvpc-ip-exhaustion/service';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { shellArg } from '../text';
+import { resourceOf, serviceOf } from './context';
+import { readServiceScaling } from './service-scaling';
 
 function asgName(provider: CapacityProvider): string | undefined {
   return provider.autoScalingGroupProvider?.autoScalingGroupArn?.split('autoScalingGroupName/')[1];
@@ -20,6 +23,13 @@ function clusterEvidence(name: string, cluster: Cluster): Evidence {
   };
 }
 
+/** The capacity providers the signal itself names: the re-checked tasks' own, or the placement failure's. */
+function namedProviders(signal: Signal): string[] {
+  if (signal.kind === 'pending-recheck') return signal.stuckTasks.map((t) => t.capacityProviderName ?? '');
+  if (signal.kind === 'service-action') return (signal.detail.capacityProviderArns ?? []).map((arn) => arnName(arn) ?? '');
+  return [];
+}
+
 /** The EC2 capacity providers that place this service's tasks (the service's strategy, else the cluster default unless it uses a launch type). */
 function ec2Providers(signal: Signal, service: Service | undefined, cluster: Cluster | undefined): string[] {
   const strategy = service?.capacityProviderStrategy?.length
@@ -27,8 +37,9 @@ function ec2Providers(signal: Signal, service: Service | undefined, cluster: Clu
     : service?.launchType
       ? []
       : (cluster?.defaultCapacityProviderStrategy ?? []);
-  const named = signal.kind === 'service-action' ? (signal.detail.capacityProviderArns ?? []).map(arnName) : [];
-  const providers = [...strategy.map((s) => s.capacityProvider), ...named].filter((p): p is string => !!p && !p.startsWith('FARGATE'));
+  const providers = [...strategy.map((s) => s.capacityProvider), ...namedProviders(signal)].filter(
+    (p): p is string => !!p && !p.startsWith('FARGATE'),
+  );
   return [...new Set(providers)];
 }
 
@@ -41,38 +52,101 @@ function shortfall(service: Service | undefined, cluster: Cluster | undefined): 
   return parts.length ? ` ${parts.join('; ')}.` : '';
 }
 
+const inService = (group: AutoScalingGroup) => (group.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length;
+const atMax = (group: AutoScalingGroup) => group.DesiredCapacity !== undefined && group.MaxSize !== undefined && group.DesiredCapacity >= group.MaxSize;
+
+function groupEvidence(group: AutoScalingGroup): string {
+  const instances = group.Instances ?? [];
+  return `${group.AutoScalingGroupName}: min ${group.MinSize ?? '?'}, desired ${group.DesiredCapacity ?? '?'}, max ${group.MaxSize ?? '?'}${
+    atMax(group) ? ' (at its max size)' : ''
+  }; ${inService(group)} of ${instances.length} instance(s) InService`;
+}
+
 const asgCheck = (asg: string) =>
   `aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names ${shellArg(asg, 'asg')} --query 'AutoScalingGroups[].[MinSize,DesiredCapacity,MaxSize]'`;
+const activitiesCheck = (asg: string) => `aws autoscaling describe-scaling-activities --auto-scaling-group-name ${shellArg(asg, 'asg')} --max-items 5`;
+const raiseMax = (group: AutoScalingGroup) =>
+  `aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${shellArg(group.AutoScalingGroupName, 'asg')} --max-size <more than ${group.MaxSize ?? 'the current max'}>`;
+
+async function readGroups(names: string[], context: InvestigationContext, evidence: Evidence[]): Promise<AutoScalingGroup[]> {
+  if (names.length === 0) return [];
+  const answer = await context.read(
+    'autoscaling:DescribeAutoScalingGroups',
+    { AutoScalingGroupNames: names },
+    "the Auto Scaling groups' min/desired/max size and instances",
+  );
+  const groups = answer?.AutoScalingGroups ?? [];
+  if (groups.length) evidence.push({ source: 'autoscaling:DescribeAutoScalingGroups', observed: groups.map(groupEvidence).join('; ') });
+  return groups;
+}
+
+/** With managed scaling on: the group at its max, the group still launching, or the group not growing for a reason only its activities show. */
+function scaledRefinement(prefix: string, groups: AutoScalingGroup[], names: string[], context: InvestigationContext): Pick<Refinement, 'explanation' | 'fix'> {
+  const full = groups.filter(atMax);
+  if (full.length) {
+    return {
+      explanation: `${prefix} Managed scaling is on, but Auto Scaling group ${full.map((g) => `${g.AutoScalingGroupName} is at its max size (${g.MaxSize})`).join(', ')}: ECS asks for more instances and the group is not allowed to grow, so the tasks wait.`,
+      fix: [
+        'Raise the max size so managed scaling can add instances (and check the EC2 On-Demand vCPU quota covers it):',
+        ...full.map(raiseMax),
+        ...full.map((g) => activitiesCheck(g.AutoScalingGroupName ?? '')),
+      ].join('\n'),
+    };
+  }
+  const launching = groups.filter((g) => (g.DesiredCapacity ?? 0) > inService(g));
+  if (launching.length) {
+    return {
+      explanation: `${prefix} Managed scaling is on and Auto Scaling group ${launching.map((g) => `${g.AutoScalingGroupName} is launching ${(g.DesiredCapacity ?? 0) - inService(g)} instance(s)`).join(', ')}: the tasks should be placed once those instances register. If they stay waiting, the instances are not registering with the cluster (ECS_CLUSTER in /etc/ecs/ecs.config, the instance role, a route to the ECS endpoint) or fail their launch.`,
+      fix: [
+        'Watch the launches and check the new instances register:',
+        ...launching.map((g) => activitiesCheck(g.AutoScalingGroupName ?? '')),
+        'aws ecs list-container-instances --cluster <cluster> --status ACTIVE',
+      ].join('\n'),
+    };
+  }
+  if (groups.length) {
+    context.unchecked(
+      'why the Auto Scaling group is not launching instances (its scaling activities)',
+      'autoscaling:DescribeScalingActivities is not a reader operation',
+    );
+  }
+  return {
+    explanation: `${prefix} Managed scaling is on, yet the tasks are not placed: ${
+      groups.length ? 'the Auto Scaling group has room to grow and is not launching' : 'the Auto Scaling group is probably at its max size, or'
+    } its instances fail to launch (EC2 vCPU limit, no capacity for the type, no free IPs) or to register, or one task needs more CPU/memory than an instance of this type has.`,
+    fix: [
+      "Check the group's size and why it is not launching:",
+      ...names.map(asgCheck),
+      ...names.map(activitiesCheck),
+      'Raise the max size if it is the limit: aws autoscaling update-auto-scaling-group --auto-scaling-group-name <asg> --max-size <n>',
+    ].join('\n'),
+  };
+}
 
 export async function investigateEc2Capacity(detection: Detection, signal: Signal, context: InvestigationContext): Promise<Refinement | undefined> {
-  const clusterName = signal.resource.cluster;
+  const resource = resourceOf(detection, signal);
+  const clusterName = resource.cluster;
   if (!clusterName) {
     context.unchecked("the cluster's instances and scaling", 'the signal names no cluster');
     return undefined;
   }
-  const service = signal.resource.service
-    ? await readService(context, signal.resource, "the service's task counts and capacity provider strategy")
-    : undefined;
+  const service = await serviceOf(signal, resource, context, "the service's task counts and capacity provider strategy");
   const described = await context.read('ecs:DescribeClusters', { clusters: [clusterName] }, "the cluster's instances and capacity providers");
   const cluster = described?.clusters?.[0];
+  const scaling = service ? await readServiceScaling(context, clusterName, service) : undefined;
   if (!service && !cluster) return undefined;
 
   const evidence: Evidence[] = [];
   if (service) evidence.push(serviceEvidence(service));
+  evidence.push(...(scaling?.evidence ?? []));
   if (cluster) evidence.push(clusterEvidence(clusterName, cluster));
-  const asgUnchecked = () =>
-    context.unchecked("the Auto Scaling group's min/desired/max size and recent scaling activity", 'autoscaling:DescribeAutoScalingGroups is not in the reader yet');
-  if (service) {
-    context.unchecked("the service's auto scaling range", 'application-autoscaling:DescribeScalableTargets is not in the reader yet');
-  }
-  const gap = shortfall(service, cluster);
+  const prefix = `${detection.explanation}${shortfall(service, cluster)}${scaling?.summary ? ` ${scaling.summary}` : ''}`;
 
   const providerNames = ec2Providers(signal, service, cluster);
   if (providerNames.length === 0) {
-    asgUnchecked();
     return {
       evidence,
-      explanation: `${detection.explanation}${gap} Nothing scales this cluster: ${
+      explanation: `${prefix} Nothing scales this cluster: ${
         service?.launchType ? `the service uses launch type ${service.launchType}` : 'no EC2 capacity provider places these tasks'
       }, so the tasks wait for instances nobody adds.`,
       fix: [
@@ -81,7 +155,7 @@ export async function investigateEc2Capacity(detection: Detection, signal: Signa
         `aws ecs put-cluster-capacity-providers --cluster ${shellArg(clusterName, 'cluster')} --capacity-providers <capacity-provider> ${
           cluster?.capacityProviders?.length ? `${cluster.capacityProviders.join(' ')} ` : ''
         }--default-capacity-provider-strategy capacityProvider=<capacity-provider>,weight=1`,
-        `aws ecs update-service ${serviceArgs(signal.resource)} --capacity-provider-strategy capacityProvider=<capacity-provider>,weight=1 --force-new-deployment`,
+        `aws ecs update-service ${serviceArgs(resource)} --capacity-provider-strategy capacityProvider=<capacity-provider>,weight=1 --force-new-deployment`,
       ].join('\n'),
     };
   }
@@ -91,9 +165,8 @@ export async function investigateEc2Capacity(detection: Detection, signal: Signa
     { capacityProviders: providerNames },
     'whether managed scaling is on for the capacity providers',
   );
-  asgUnchecked();
   const providers = providersRead?.capacityProviders ?? [];
-  if (providers.length === 0) return { evidence };
+  if (providers.length === 0) return { evidence, explanation: prefix };
   evidence.push({
     source: 'ecs:DescribeCapacityProviders',
     observed: providers
@@ -103,31 +176,26 @@ export async function investigateEc2Capacity(detection: Detection, signal: Signa
       })
       .join('; '),
   });
+  const names = [...new Set(providers.map((p) => asgName(p)).filter((n): n is string => !!n))];
+  const groups = await readGroups(names, context, evidence);
 
   const unscaled = providers.filter((p) => p.autoScalingGroupProvider?.managedScaling?.status !== 'ENABLED');
   if (unscaled.length) {
     return {
       evidence,
-      explanation: `${detection.explanation}${gap} Capacity provider ${unscaled.map((p) => p.name).join(', ')} has managed scaling turned off, so ECS never asks its Auto Scaling group for more instances and the tasks wait.`,
+      explanation: `${prefix} Capacity provider ${unscaled.map((p) => p.name).join(', ')} has managed scaling turned off, so ECS never asks its Auto Scaling group for more instances and the tasks wait.`,
       fix: [
         'Turn on managed scaling so ECS grows the Auto Scaling group when tasks cannot be placed:',
         ...unscaled.map(
           (p) => `aws ecs update-capacity-provider --name ${shellArg(p.name, 'capacity-provider')} --auto-scaling-group-provider "managedScaling={status=ENABLED,targetCapacity=100}"`,
         ),
-        "Then check the group's max size leaves room to grow:",
-        ...unscaled.map((p) => asgCheck(asgName(p) ?? '')),
+        ...(groups.some(atMax)
+          ? ['The group is also at its max size; raise it so it can grow:', ...groups.filter(atMax).map(raiseMax)]
+          : groups.length
+            ? groups.map((g) => `${g.AutoScalingGroupName} can then grow from ${g.DesiredCapacity ?? '?'} to its max size of ${g.MaxSize ?? '?'} instances.`)
+            : ["Then check the group's max size leaves room to grow:", ...unscaled.map((p) => asgCheck(asgName(p) ?? ''))]),
       ].join('\n'),
     };
   }
-  const groups = providers.map((p) => asgName(p) ?? '');
-  return {
-    evidence,
-    explanation: `${detection.explanation}${gap} Managed scaling is on, yet the tasks are not placed: the Auto Scaling group is probably at its max size, its instances fail to launch (EC2 vCPU limit, no capacity for the type, no free IPs) or to register, or one task needs more CPU/memory than an instance of this type has.`,
-    fix: [
-      "Check the group's size and why it is not launching:",
-      ...groups.map(asgCheck),
-      ...groups.map((g) => `aws autoscaling describe-scaling-activities --auto-scaling-group-name ${shellArg(g, 'asg')} --max-items 5`),
-      'Raise the max size if it is the limit: aws autoscaling update-auto-scaling-group --auto-scaling-group-name <asg> --max-size <n>',
-    ].join('\n'),
-  };
+  return { evidence, ...scaledRefinement(prefix, groups, names, context) };
 }

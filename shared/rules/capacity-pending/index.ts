@@ -1,9 +1,13 @@
+import { arnName } from '../../arn';
+import type { PendingRecheckSignal, SignalOf } from '../../events/signals';
 import type { Evidence, ResourceRef, Severity } from '../../findings';
-import type { SignalOf } from '../../events/signals';
-import { networkConfigurationArg, readService, serviceArgs, serviceEvidence, serviceNamedIn } from '../awsvpc-ip-exhaustion/service';
+import { serviceNamedIn } from '../awsvpc-ip-exhaustion/service';
 import { type Detection, defineRule, type Specificity } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
 import { investigateEc2Capacity } from './ec2-capacity';
+import { investigateFargate } from './fargate';
+import { investigatePlaced } from './placed';
+import { messagesSinceSteadyState, onFargate, pileupExplanation, stuckSummary, unplaced } from './pending';
 
 /**
  * Seed footgun 8: service auto scaling is not cluster auto scaling. The service
@@ -11,7 +15,7 @@ import { investigateEc2Capacity } from './ec2-capacity';
  * Fargate-side equivalents: no spare capacity in the AZ, account quotas.
  * RESOURCE:ENI belongs to awsvpc-ip-exhaustion, ATTRIBUTE/AGENT to the agent rules.
  */
-type Kind = 'text' | 'task-stopped' | 'service-action' | 'api-call';
+type Kind = 'text' | 'task-stopped' | 'service-action' | 'api-call' | 'pending-recheck';
 
 interface Cause {
   id: string;
@@ -73,7 +77,7 @@ const causes: readonly Cause[] = [
 ];
 
 /** RunTask answers 200 with refusals in responseElements.failures[].reason; a failed call has its errorMessage. */
-function failureText(signal: SignalOf<Kind>): string {
+function failureText(signal: SignalOf<Exclude<Kind, 'pending-recheck'>>): string {
   if (signal.kind !== 'api-call') return signal.text;
   const failures = (signal.detail.responseElements as { failures?: { reason?: unknown }[] } | null | undefined)?.failures;
   const reasons = Array.isArray(failures) ? failures.map((f) => (typeof f?.reason === 'string' ? f.reason : '')).filter(Boolean) : [];
@@ -110,27 +114,96 @@ function fixFor(cause: string, resource: ResourceRef): string {
   }
 }
 
+/** The re-check's own cause: tasks still before RUNNING, and no service event naming why. */
+const STUCK = 'stuck-pending';
+
+function pileupResource(signal: PendingRecheckSignal): ResourceRef {
+  const resource: ResourceRef = {};
+  const cluster = signal.resource.cluster ?? arnName(signal.service.clusterArn);
+  const service = signal.resource.service ?? signal.service.serviceName;
+  if (cluster && !signal.resource.cluster) resource.cluster = cluster;
+  if (service && !signal.resource.service) resource.service = service;
+  return resource;
+}
+
+/**
+ * The re-check carries the service and its stuck tasks. The cause is decided
+ * here, from that copy, and investigation never changes it, so the incident
+ * fingerprint (taken before enrichment) stays the same.
+ */
+function detectPileup(signal: PendingRecheckSignal): Detection | null {
+  const { service, stuckTasks, waitedSeconds } = signal;
+  if (stuckTasks.length === 0) return null;
+  const resource = pileupResource(signal);
+  const evidence: Evidence[] = [{ source: 'ecs:DescribeTasks', observed: stuckSummary(stuckTasks, waitedSeconds) }];
+  const short = (service.runningCount ?? 0) < (service.desiredCount ?? 0);
+  const severity: Severity = short ? 'critical' : 'warning';
+  const pileup = pileupExplanation(service, stuckTasks, waitedSeconds);
+  const fixResource = { ...signal.resource, ...resource };
+  for (const message of messagesSinceSteadyState(service)) {
+    const cause = causes.find((c) => firstMatch(message, c.patterns));
+    if (!cause) continue;
+    evidence.push(quoted('ecs:DescribeServices events', message));
+    return {
+      cause: cause.id,
+      specificity: cause.specificity,
+      severity: cause.severity ?? severity,
+      explanation: `${pileup} A service event since its last steady state says why: ${cause.explanation}`,
+      fix: fixFor(cause.id, fixResource),
+      evidence,
+      ...(Object.keys(resource).length ? { resource } : {}),
+    };
+  }
+  const cluster = shellArg(fixResource.cluster, 'cluster');
+  return {
+    cause: STUCK,
+    specificity: 'symptom',
+    severity,
+    explanation: pileup,
+    fix: [
+      'See where each task waits (PROVISIONING: capacity; PENDING: image pull or agent):',
+      `aws ecs describe-tasks --cluster ${cluster} --tasks ${stuckTasks.map((t) => shellArg(t.taskArn, 'task-arn')).join(' ')} --query 'tasks[].[lastStatus,capacityProviderName,containerInstanceArn,pullStartedAt]'`,
+      `aws ecs describe-services --cluster ${cluster} --services ${shellArg(fixResource.service, 'service')} --query 'services[0].events[:5].message'`,
+    ].join('\n'),
+    evidence,
+    ...(Object.keys(resource).length ? { resource } : {}),
+  };
+}
+
 export default defineRule({
   meta: {
     id: 'capacity-pending',
     title: 'Tasks cannot be placed: the cluster or Fargate has no capacity for them',
     seed: 8,
     severity: 'critical',
-    signals: ['text', 'task-stopped', 'service-action', 'api-call'],
+    signals: ['text', 'task-stopped', 'service-action', 'api-call', 'pending-recheck'],
     triggers:
-      'SERVICE_TASK_PLACEMENT_FAILURE with RESOURCE:CPU / RESOURCE:MEMORY / RESOURCE:FARGATE; "No Container Instances were found in your capacity provider/cluster"; "has insufficient CPU units / memory available"; "TaskFailedToStart: NO ACTIVE INSTANCES / EMPTY CAPACITY PROVIDER"; "Capacity is unavailable at this time"; "the tasks provisioning capacity limit was exceeded"; "You\'ve reached the limit on the number of vCPUs / tasks" (also in RunTask failures[])',
+      'SERVICE_TASK_PLACEMENT_FAILURE with RESOURCE:CPU / RESOURCE:MEMORY / RESOURCE:FARGATE; "No Container Instances were found in your capacity provider/cluster"; "has insufficient CPU units / memory available"; "TaskFailedToStart: NO ACTIVE INSTANCES / EMPTY CAPACITY PROVIDER"; "Capacity is unavailable at this time"; "the tasks provisioning capacity limit was exceeded"; "You\'ve reached the limit on the number of vCPUs / tasks" (also in RunTask failures[]); the bot\'s re-check of a service whose tasks are still PROVISIONING/PENDING after a delay (stuck-pending, or the cause its service events since the last steady state name)',
     checks: [
-      "the service's desired, running and pending counts and how it is placed (ecs:DescribeServices)",
-      "the cluster's registered instances, pending tasks and capacity providers (ecs:DescribeClusters)",
-      'whether managed scaling is on for the EC2 capacity providers (ecs:DescribeCapacityProviders)',
-      'for Fargate capacity: how many Availability Zones the service subnets span (ec2:DescribeSubnets)',
+      "the service's desired, running and pending counts and how it is placed (ecs:DescribeServices, or the re-check's copy)",
+      'where each re-checked task waits: PROVISIONING for EC2 or Fargate capacity, or PENDING on an instance',
+      "the service's auto scaling range and recent scaling activity (application-autoscaling:DescribeScalableTargets, DescribeScalingActivities)",
+      "the cluster's instances and capacity providers (ecs:DescribeClusters) and whether managed scaling is on (ecs:DescribeCapacityProviders)",
+      'whether the Auto Scaling group is at its max size or still launching (autoscaling:DescribeAutoScalingGroups)',
+      "Fargate: the service subnets' Availability Zones and free addresses (ec2:DescribeSubnets)",
+      'PENDING on an instance: whether its ECS agent is connected (ecs:DescribeContainerInstances)',
     ],
-    needs: ['ecs:DescribeServices', 'ecs:DescribeClusters', 'ecs:DescribeCapacityProviders', 'ec2:DescribeSubnets'],
-    causes: causes.map((c) => c.id),
+    needs: [
+      'ecs:DescribeServices',
+      'ecs:DescribeClusters',
+      'ecs:DescribeCapacityProviders',
+      'ecs:DescribeContainerInstances',
+      'ec2:DescribeSubnets',
+      'autoscaling:DescribeAutoScalingGroups',
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingActivities',
+    ],
+    causes: [...causes.map((c) => c.id), STUCK],
     autoFix: null,
   },
 
   detect(signal): Detection | null {
+    if (signal.kind === 'pending-recheck') return detectPileup(signal);
     const text = failureText(signal);
     const cause = causes.find((c) => firstMatch(text, c.patterns));
     if (!cause) return null;
@@ -149,29 +222,15 @@ export default defineRule({
 
   async investigate(detection, signal, context) {
     if (detection.cause === 'quota') {
-      context.unchecked("the account's Fargate vCPU quota and current usage", 'service-quotas:GetServiceQuota is not in the reader yet');
+      context.unchecked("the account's Fargate vCPU quota and current usage", 'service-quotas:GetServiceQuota is not a reader operation');
       return undefined;
     }
-    if (detection.cause === 'fargate-capacity') {
-      const service = await readService(context, signal.resource, "the service's subnets and capacity providers");
-      if (!service) return undefined;
-      const awsvpc = service.networkConfiguration?.awsvpcConfiguration;
-      const evidence = [serviceEvidence(service)];
-      const subnets = awsvpc?.subnets ?? [];
-      if (subnets.length === 0) return { evidence };
-      const described = await context.read('ec2:DescribeSubnets', { SubnetIds: subnets }, 'which Availability Zones the service subnets are in');
-      if (!described) return { evidence };
-      const zones = [...new Set((described.Subnets ?? []).map((s) => s.AvailabilityZone ?? '?'))];
-      evidence.push({ source: 'ec2:DescribeSubnets', observed: `${subnets.length} subnet(s) in ${zones.length} Availability Zone(s): ${zones.join(', ')}` });
-      if (zones.length > 1) return { evidence };
-      return {
-        evidence,
-        explanation: `${detection.explanation} All of this service's subnets are in ${zones[0]}, so when that zone is short of Fargate capacity no task can start anywhere.`,
-        fix: [
-          'Add subnets in other Availability Zones to the service:',
-          `aws ecs update-service ${serviceArgs(signal.resource)} --network-configuration ${networkConfigurationArg(awsvpc, [...subnets, '<subnet-in-another-az>'])}`,
-        ].join('\n'),
-      };
+    if (detection.cause === 'fargate-capacity') return investigateFargate(detection, signal, context);
+    if (signal.kind === 'pending-recheck' && detection.cause === STUCK) {
+      // Where the tasks wait decides what to read: capacity for unplaced ones, the instances' agents for placed ones.
+      const waiting = signal.stuckTasks.filter(unplaced);
+      if (waiting.length === 0) return investigatePlaced(detection, signal, context);
+      if (waiting.every(onFargate)) return investigateFargate(detection, signal, context);
     }
     return investigateEc2Capacity(detection, signal, context);
   },

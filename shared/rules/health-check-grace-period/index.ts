@@ -14,7 +14,9 @@ import {
   measuredStartUp,
   type Recommendation,
   recommendGrace,
+  type TargetsNow,
   targetGroupWindow,
+  targetsNow,
 } from './start-up';
 
 /**
@@ -39,6 +41,8 @@ const sameKill: Record<HealthCheckKind, RegExp> = {
   elb: /failed ELB health checks/i,
   container: /failed container health checks/i,
 };
+
+const anyKill = /failed (?:ELB|container) health checks/i;
 
 const causeOf: Record<HealthCheckKind, string> = { elb: 'elb-health-check', container: 'container-health-check' };
 
@@ -85,6 +89,8 @@ interface Findings {
   killed: Task[];
   lived: number[];
   recommendation: Recommendation | undefined;
+  /** The killing target group's targets now (ELB checks only). */
+  targets: TargetsNow | undefined;
 }
 
 async function readTargetGroups(context: InvestigationContext, arns: string[], evidence: Evidence[]): Promise<TargetGroup[]> {
@@ -97,6 +103,19 @@ async function readTargetGroups(context: InvestigationContext, arns: string[], e
   const groups = answer?.TargetGroups ?? [];
   for (const group of groups) evidence.push({ source: 'elasticloadbalancing:DescribeTargetGroups', observed: describeTargetGroup(group) });
   return groups;
+}
+
+async function readTargetHealth(context: InvestigationContext, arn: string | undefined, evidence: Evidence[]): Promise<TargetsNow | undefined> {
+  if (!arn) return undefined;
+  const answer = await context.read(
+    'elasticloadbalancing:DescribeTargetHealth',
+    { TargetGroupArn: arn },
+    "the target group's targets now: still failing, and why",
+  );
+  if (!answer) return undefined;
+  const now = targetsNow(answer.TargetHealthDescriptions ?? []);
+  evidence.push({ source: 'elasticloadbalancing:DescribeTargetHealth', observed: now.text });
+  return now;
 }
 
 async function readContainerChecks(context: InvestigationContext, taskDefinition: string | undefined, evidence: Evidence[]): Promise<ContainerCheck[]> {
@@ -127,9 +146,11 @@ function loopState(f: Findings): { ongoing: boolean; text: string } {
   const running = f.service.runningCount ?? 0;
   const desired = f.service.desiredCount ?? 0;
   const kills = `${f.killed.length} task${f.killed.length === 1 ? '' : 's'} of service ${f.target.service} failed the same health check in the last hour (ECS keeps stopped tasks about an hour)`;
-  const ongoing = f.killed.length >= 2 && running < desired;
+  const failingNow = f.targets?.failing ?? 0;
+  // Still short of desired after repeated kills, or a target failing its checks right now.
+  const ongoing = f.killed.length >= 1 && ((f.killed.length >= 2 && running < desired) || failingNow > 0);
   const state = ongoing
-    ? `The loop is ongoing: ${running} of ${desired} desired tasks are running.`
+    ? `The loop is ongoing: ${running} of ${desired} desired tasks are running${failingNow > 0 ? `, and ${failingNow} target(s) are failing or still in their first health checks now` : ''}.`
     : running >= desired
       ? `The service is at its desired count (${running} of ${desired}) now, so the loop may have ended.`
       : `${running} of ${desired} desired tasks are running.`;
@@ -151,17 +172,22 @@ function refine(kind: HealthCheckKind, f: Findings, evidence: Evidence[]): Refin
 
   const afterStartUp =
     f.lived.length > 0 && Math.min(...f.lived) > f.grace + (f.window ?? UNKNOWN_WINDOW_SECONDS) + AFTER_START_UP_SLACK_SECONDS;
-  if (afterStartUp || f.recommendation?.alreadyCovered) {
-    const why = afterStartUp
-      ? `The killed tasks ran ${lifetimeRange(f.lived)} before failing, long after start-up: they were healthy first and became unhealthy while serving, so the grace period (which only covers start-up) is not the cause.`
-      : `The grace period already covers the start-up the service measured (${f.recommendation?.basis}), so it is not the cause.`;
+  const wrongAnswer = kind === 'elb' ? f.targets?.wrongAnswer : undefined;
+  if (wrongAnswer || afterStartUp || f.recommendation?.alreadyCovered) {
+    const why = wrongAnswer
+      ? `The load balancer reaches the app and gets the wrong status code (${wrongAnswer}): the app is up, and the health check's path, port or success codes do not match what it answers. A longer grace period would only delay the kill.`
+      : afterStartUp
+        ? `The killed tasks ran ${lifetimeRange(f.lived)} before failing, long after start-up: they were healthy first and became unhealthy while serving, so the grace period (which only covers start-up) is not the cause.`
+        : `The grace period already covers the start-up the service measured (${f.recommendation?.basis}), so it is not the cause.`;
+    const targetGroup = shellArg(f.service.loadBalancers?.[0]?.targetGroupArn, 'target-group-arn');
     return {
       severity,
       evidence,
       explanation: `${loop.text} ${graceText}${windowText}. ${why} ${others}`,
-      fix:
-        kind === 'elb'
-          ? `aws elbv2 describe-target-health --target-group-arn ${shellArg(f.service.loadBalancers?.[0]?.targetGroupArn, 'target-group-arn')}\nthen check the app's logs and CPU/memory at the time the checks failed`
+      fix: wrongAnswer
+        ? `Point the health check at a path the app answers with 200, or accept the code it returns:\naws elbv2 modify-target-group --target-group-arn ${targetGroup} --health-check-path <path-that-returns-200>\naws elbv2 modify-target-group --target-group-arn ${targetGroup} --matcher HttpCode=200-399`
+        : kind === 'elb'
+          ? `aws elbv2 describe-target-health --target-group-arn ${targetGroup}\nthen check the app's logs and CPU/memory at the time the checks failed`
           : `aws ecs describe-tasks --cluster ${shellArg(cluster, 'cluster')} --tasks ${shellArg(f.killed[0]?.taskArn, 'task-arn')} (containers[].healthStatus), then run the health-check command by hand in the image and read the app's logs`,
     };
   }
@@ -200,11 +226,13 @@ export default defineRule({
       "each target group's health-check interval × unhealthy threshold, path and port",
       "the containers' health checks (startPeriod, interval, retries)",
       'how many recently stopped tasks of the service failed the same check and how long each lived',
-      'a start-up time the service measured (tasks started → steady state), else a lower bound from those lifetimes',
+      "the killing target group's targets now (elasticloadbalancing:DescribeTargetHealth): still failing means the loop is ongoing; a status-code mismatch means the check, not start-up, is wrong",
+      'a time-to-healthy the service measured (a task RUNNING or registered with its target group, or an earlier task of the service started → the next steady state), else a lower bound from the killed tasks\' lifetimes; the recommendation says which',
     ],
     needs: [
       'ecs:DescribeServices',
       'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
       'ecs:DescribeTaskDefinition',
       'ecs:ListTasks',
       'ecs:DescribeTasks',
@@ -257,6 +285,10 @@ export default defineRule({
     const recent = (await stoppedTasks(context, target.cluster, { serviceName: target.service }, "the service's recently stopped tasks and how long they lived")) ?? [];
     const killed = recent.filter((task) => sameKill[detection.kind].test(task.stoppedReason ?? ''));
     const lived = lifetimes(killed);
+    // Tasks the scheduler or a user stopped for another reason had run, and their start-up can be measured.
+    const healthyBefore = recent.filter(
+      (task) => !anyKill.test(task.stoppedReason ?? '') && (task.stopCode === 'ServiceSchedulerInitiated' || task.stopCode === 'UserInitiated'),
+    );
     if (recent.length > 0) {
       evidence.push({
         source: 'ecs:DescribeTasks',
@@ -264,8 +296,10 @@ export default defineRule({
       });
     }
 
+    const targets = detection.kind === 'elb' ? await readTargetHealth(context, detection.targetGroups[0] ?? serviceGroups[0], evidence) : undefined;
     const window = longestWindow(detection.kind, groups, checks);
-    const recommendation = recommendGrace({ currentGrace: grace, measured: measuredStartUp(service.events), lifetimes: lived, detectionWindow: window });
-    return refine(detection.kind, { target, service, grace, window, killed, lived, recommendation }, evidence);
+    const measured = measuredStartUp(service.events, healthyBefore);
+    const recommendation = recommendGrace({ currentGrace: grace, measured, lifetimes: lived, detectionWindow: window });
+    return refine(detection.kind, { target, service, grace, window, killed, lived, recommendation, targets }, evidence);
   },
 });

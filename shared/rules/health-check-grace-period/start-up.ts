@@ -4,7 +4,7 @@
  * without an account.
  */
 import type { ContainerDefinition, ServiceEvent, Task } from '@aws-sdk/client-ecs';
-import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { TargetGroup, TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { millis, secondsBetween } from './ecs-service';
 
 /** Grace periods are recommended in 30 s steps… */
@@ -72,32 +72,70 @@ export function lifetimes(tasks: readonly Task[]): number[] {
 }
 
 const startedTasks = /has started \d+ tasks?/i;
+const registeredTargets = /registered \d+ targets? in/i;
 const steadyState = /has reached a steady state/i;
 const healthFailure = /is unhealthy in|failed container health checks|failed ELB health checks/i;
 
+/** A start-up time the service measured, and from what. */
+export interface Measurement {
+  seconds: number;
+  /** ISO time the measurement starts from. */
+  from: string;
+  /** What happened at `from`, in plain words. */
+  anchor: string;
+}
+
+interface Anchor {
+  at: number;
+  anchor: string;
+}
+
 /**
- * A start-up time the service itself measured: the last "has started N tasks"
- * followed by "has reached a steady state" with no health-check failure in
- * between. Steady state needs the new tasks healthy, so the gap is an upper
- * bound on time-to-healthy (it includes registration and healthy checks).
+ * Start-up times the service itself measured. ECS records no time for the
+ * HEALTHY transition, but "has reached a steady state" needs every task
+ * healthy, so the first steady state after a task began (with no
+ * health-check failure in between) bounds its time-to-healthy from above.
+ * What counts as "began", most precise first:
+ * - RUNNING: a "registered N targets" event (ECS registers a task with its
+ *   target group once it runs) or the startedAt of an earlier task of the
+ *   service that was stopped for another reason (it had been healthy). The
+ *   grace period also starts there.
+ * - launch: a "has started N tasks" event, which also counts placement and
+ *   image pull, so it overstates start-up.
+ * The newest usable anchor of the most precise kind wins.
  */
-export function measuredStartUp(events: readonly ServiceEvent[] | undefined): { seconds: number; startedAt: string } | undefined {
+export function measuredStartUp(events: readonly ServiceEvent[] | undefined, healthyBefore: readonly Task[] = []): Measurement | undefined {
   const ordered = [...(events ?? [])]
     .map((event) => ({ at: millis(event.createdAt), message: event.message ?? '' }))
     .filter((event): event is { at: number; message: string } => event.at !== undefined)
     .sort((a, b) => a.at - b.at);
-  let started: number | undefined;
-  let measured: { seconds: number; startedAt: string } | undefined;
-  for (const event of ordered) {
-    if (startedTasks.test(event.message)) started = event.at;
-    else if (healthFailure.test(event.message)) started = undefined;
-    else if (steadyState.test(event.message) && started !== undefined) {
-      const seconds = Math.round((event.at - started) / 1000);
-      if (seconds <= MAX_MEASURED_SECONDS) measured = { seconds, startedAt: new Date(started).toISOString() };
-      started = undefined;
+  const steadyAfter = (at: number): number | undefined => {
+    for (const event of ordered) {
+      if (event.at <= at) continue;
+      if (healthFailure.test(event.message)) return undefined;
+      if (steadyState.test(event.message)) return event.at;
+    }
+    return undefined;
+  };
+  const fromRunning: Anchor[] = [
+    ...ordered.filter((e) => registeredTargets.test(e.message)).map((e) => ({ at: e.at, anchor: 'a task was registered with its target group (it was RUNNING)' })),
+    ...healthyBefore.flatMap((task) => {
+      const at = millis(task.startedAt);
+      return at === undefined ? [] : [{ at, anchor: `an earlier task of the service (stopped later for another reason: ${task.stoppedReason ?? 'no reason'}) started RUNNING` }];
+    }),
+  ];
+  const fromLaunch = ordered
+    .filter((e) => startedTasks.test(e.message))
+    .map((e) => ({ at: e.at, anchor: 'the scheduler started tasks (this includes placement and image pull)' }));
+  for (const anchors of [fromRunning, fromLaunch]) {
+    for (const candidate of [...anchors].sort((a, b) => b.at - a.at)) {
+      const steady = steadyAfter(candidate.at);
+      if (steady === undefined) continue;
+      const seconds = Math.round((steady - candidate.at) / 1000);
+      if (seconds <= MAX_MEASURED_SECONDS) return { seconds, from: new Date(candidate.at).toISOString(), anchor: candidate.anchor };
     }
   }
-  return measured;
+  return undefined;
 }
 
 export interface Recommendation {
@@ -115,20 +153,22 @@ export interface Recommendation {
  */
 export function recommendGrace(input: {
   currentGrace: number;
-  measured?: { seconds: number; startedAt: string } | undefined;
+  measured?: Measurement | undefined;
   lifetimes: readonly number[];
   detectionWindow?: number | undefined;
 }): Recommendation | undefined {
   const { currentGrace, measured } = input;
-  if (measured) {
+  const longest = input.lifetimes.length > 0 ? Math.max(...input.lifetimes) : undefined;
+  // Killed tasks died before they were healthy: a measurement shorter than their lives is from a faster start-up than today's.
+  const stale = measured !== undefined && longest !== undefined && measured.seconds <= longest;
+  if (measured && !stale) {
     const seconds = Math.min(MAX_RECOMMENDED_SECONDS, roundUpToStep(measured.seconds * 1.5));
     return {
       seconds,
-      basis: `measured: tasks started at ${measured.startedAt} and the service reached steady state ${measured.seconds} s later; 1.5 × ${measured.seconds} s, rounded up to ${STEP_SECONDS} s`,
+      basis: `measured: ${measured.anchor} at ${measured.from} and the service reached steady state ${measured.seconds} s later, an upper bound on its time-to-healthy; 1.5 × ${measured.seconds} s, rounded up to ${STEP_SECONDS} s`,
       alreadyCovered: currentGrace >= seconds,
     };
   }
-  const longest = input.lifetimes.length > 0 ? Math.max(...input.lifetimes) : undefined;
   const lowerBound = longest ?? (input.detectionWindow !== undefined ? currentGrace + input.detectionWindow : undefined);
   if (lowerBound === undefined) return undefined;
   const seconds = Math.min(MAX_RECOMMENDED_SECONDS, Math.max(roundUpToStep(lowerBound * 2), roundUpToStep(currentGrace + STEP_SECONDS)));
@@ -138,7 +178,36 @@ export function recommendGrace(input: {
       : `the current grace period plus the health-check window (${lowerBound} s, estimated from the settings)`;
   return {
     seconds,
-    basis: `not measured (no task of this service reached steady state in the events ECS keeps): 2 × ${source}, rounded up to ${STEP_SECONDS} s${seconds === MAX_RECOMMENDED_SECONDS ? `, capped at ${MAX_RECOMMENDED_SECONDS} s` : ''}; that lifetime is only a lower bound on start-up time`,
+    basis: `${
+      stale
+        ? `not measured for today's start-up (the service measured ${measured.seconds} s from ${measured.from}, but the killed tasks lived longer than that without becoming healthy, so start-up has become slower)`
+        : 'not measured (no task of this service reached steady state in the events ECS keeps)'
+    }: 2 × ${source}, rounded up to ${STEP_SECONDS} s${seconds === MAX_RECOMMENDED_SECONDS ? `, capped at ${MAX_RECOMMENDED_SECONDS} s` : ''}; that lifetime is only a lower bound on start-up time`,
     alreadyCovered: false,
+  };
+}
+
+/** What the load balancer thinks of the service's targets right now. */
+export interface TargetsNow {
+  text: string;
+  /** Targets registered and not (yet) healthy: a loop still turning. */
+  failing: number;
+  /** The description of a target that answers with the wrong status code: the app is up, the check is wrong. */
+  wrongAnswer: string | undefined;
+}
+
+export function targetsNow(descriptions: readonly TargetHealthDescription[]): TargetsNow {
+  const counts = new Map<string, number>();
+  for (const d of descriptions) {
+    const health = d.TargetHealth;
+    const key = `${health?.State ?? '?'}${health?.Reason ? ` (${health.Reason}${health.Description ? `: ${health.Description}` : ''})` : ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const failing = descriptions.filter((d) => d.TargetHealth?.State === 'initial' || d.TargetHealth?.State === 'unhealthy').length;
+  const mismatch = descriptions.find((d) => d.TargetHealth?.Reason === 'Target.ResponseCodeMismatch')?.TargetHealth;
+  return {
+    text: descriptions.length ? `${descriptions.length} target(s): ${[...counts].map(([key, n]) => `${n} ${key}`).join('; ')}` : 'no registered targets',
+    failing,
+    wrongAnswer: mismatch ? (mismatch.Description ?? 'Target.ResponseCodeMismatch') : undefined,
   };
 }

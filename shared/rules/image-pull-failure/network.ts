@@ -2,11 +2,11 @@
  * Why a Fargate task cannot reach its registry: the route out of its subnet
  * and, for ECR, the VPC endpoints that replace that route in private subnets.
  */
-import type { RouteTable, VpcEndpoint } from '@aws-sdk/client-ec2';
-import type { Evidence } from '../../findings';
+import type { VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { Signal } from '../../events/signals';
 import type { InvestigationContext, Refinement } from '../rule';
 import { shellArg } from '../text';
+import { available, describeEgress, subnetRoute, vpcEndpoints } from '../vpc-path';
 import { runsOnFargate, taskOf, taskSubnet } from './task';
 
 export interface Registry {
@@ -31,33 +31,6 @@ export function ecrEndpointCommands(region: string | undefined, vpc?: string, su
   ];
 }
 
-type Egress = { kind: 'nat' | 'internet-gateway' | 'other' | 'none'; target?: string };
-
-/** Where the subnet's default route goes. A blackholed route (deleted NAT gateway) counts as none. */
-function egressOf(table: RouteTable): Egress {
-  const route = table.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.State !== 'blackhole');
-  if (!route) return { kind: 'none' };
-  if (route.NatGatewayId) return { kind: 'nat', target: route.NatGatewayId };
-  if (route.GatewayId?.startsWith('igw-')) return { kind: 'internet-gateway', target: route.GatewayId };
-  const target = route.TransitGatewayId ?? route.NetworkInterfaceId ?? route.InstanceId ?? route.VpcPeeringConnectionId;
-  return target ? { kind: 'other', target } : { kind: 'other' };
-}
-
-function describeEgress(egress: Egress): string {
-  switch (egress.kind) {
-    case 'nat':
-      return `0.0.0.0/0 → ${egress.target} (NAT gateway)`;
-    case 'internet-gateway':
-      return `0.0.0.0/0 → ${egress.target} (internet gateway: the task needs a public IP)`;
-    case 'other':
-      return `0.0.0.0/0 → ${egress.target ?? 'another target'}`;
-    case 'none':
-      return 'no 0.0.0.0/0 route';
-  }
-}
-
-const available = (endpoint: VpcEndpoint) => (endpoint.State ?? '').toLowerCase() === 'available';
-
 interface EcrEndpoints {
   missing: string[];
   /** Interface endpoints whose private DNS is off: the task resolves ECR's public name and never uses them. */
@@ -81,23 +54,6 @@ function ecrEndpoints(endpoints: readonly VpcEndpoint[], region: string, routeTa
   return result;
 }
 
-async function routeTableOf(subnet: string, vpc: string, context: InvestigationContext): Promise<RouteTable | undefined> {
-  const own = await context.read(
-    'ec2:DescribeRouteTables',
-    { Filters: [{ Name: 'association.subnet-id', Values: [subnet] }] },
-    `the route table of subnet ${subnet}`,
-  );
-  if (!own) return undefined;
-  if (own.RouteTables?.[0]) return own.RouteTables[0];
-  // A subnet without an explicit association uses the VPC's main route table.
-  const main = await context.read(
-    'ec2:DescribeRouteTables',
-    { Filters: [{ Name: 'vpc-id', Values: [vpc] }, { Name: 'association.main', Values: ['true'] }] },
-    `the main route table of ${vpc}`,
-  );
-  return main?.RouteTables?.[0];
-}
-
 export async function checkPullPath(registry: Registry, signal: Signal, context: InvestigationContext): Promise<Refinement | undefined> {
   const check = "the task subnet's route to the registry";
   const task = taskOf(signal);
@@ -114,21 +70,17 @@ export async function checkPullPath(registry: Registry, signal: Signal, context:
     context.unchecked(check, 'the event has no ENI attachment with a subnetId');
     return undefined;
   }
-  const subnets = await context.read('ec2:DescribeSubnets', { SubnetIds: [subnet] }, `the VPC of subnet ${subnet}`);
-  const vpc = subnets?.Subnets?.[0]?.VpcId;
-  if (!vpc) return undefined;
-  const evidence: Evidence[] = [{ source: 'ec2:DescribeSubnets', observed: `${subnet} is in ${vpc}` }];
-  const table = await routeTableOf(subnet, vpc, context);
-  if (!table) return { evidence };
-  const egress = egressOf(table);
-  evidence.push({ source: 'ec2:DescribeRouteTables', observed: `${table.RouteTableId ?? 'route table'}: ${describeEgress(egress)}` });
+  const route = await subnetRoute(subnet, context);
+  if (!route) return undefined;
+  const { vpc, table, egress, evidence } = route;
+  if (!table || !egress) return { evidence };
 
   const region = registry.region ?? signal.resource.region;
   let endpoints: EcrEndpoints | undefined;
   if (registry.ecr && region) {
-    const found = await context.read('ec2:DescribeVpcEndpoints', { Filters: [{ Name: 'vpc-id', Values: [vpc] }] }, `the VPC endpoints of ${vpc}`);
+    const found = await vpcEndpoints(vpc, context);
     if (found) {
-      endpoints = ecrEndpoints(found.VpcEndpoints ?? [], region, table.RouteTableId);
+      endpoints = ecrEndpoints(found, region, table.RouteTableId);
       evidence.push({
         source: 'ec2:DescribeVpcEndpoints',
         observed: endpoints.missing.length ? `missing in ${vpc}: ${endpoints.missing.join(', ')}` : `ecr.api, ecr.dkr and s3 endpoints exist in ${vpc}`,

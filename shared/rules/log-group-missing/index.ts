@@ -1,5 +1,8 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { defineRule } from '../rule';
+import { parseArn } from '../../arn';
+import type { Evidence } from '../../findings';
+import { defineRule, type InvestigationContext } from '../rule';
+import { describeDecision, putRolePolicy, roleNameOf, type SimulatedDecision, simulate } from '../task-execution-role-confusion/iam';
 import { firstMatch, quoted, shellArg } from '../text';
 
 /**
@@ -61,9 +64,9 @@ export default defineRule({
     checks: [
       "each container's awslogs-group from the task definition",
       'which of those groups exist (logs:DescribeLogGroups)',
-      'whether awslogs-create-group is set',
+      'whether awslogs-create-group is set, and then whether the task execution role may logs:CreateLogGroup on each missing group (one iam:SimulatePrincipalPolicy)',
     ],
-    needs: ['ecs:DescribeTaskDefinition', 'logs:DescribeLogGroups'],
+    needs: ['ecs:DescribeTaskDefinition', 'logs:DescribeLogGroups', 'iam:SimulatePrincipalPolicy'],
     causes: [],
     autoFix: 'log-group',
   },
@@ -94,7 +97,7 @@ export default defineRule({
     }
     const region = signal.resource.region;
     const missing: AwslogsTarget[] = [];
-    const evidence = [];
+    const evidence: Evidence[] = [];
     for (const target of targets) {
       if (target.region && region && target.region !== region) {
         context.unchecked(`log group ${target.group}`, `it is in ${target.region}; the bot reads ${region} only`);
@@ -111,16 +114,70 @@ export default defineRule({
     }
     if (missing.length === 0) return { evidence };
     const names = missing.map((m) => `${m.group} (container ${m.container})`).join(', ');
-    const createSet = missing.some((m) => m.createGroup);
-    return {
-      evidence,
-      resource: missing.length === 1 ? { container: (missing[0] as AwslogsTarget).container } : {},
-      explanation: `The log group ${names} does not exist, so the awslogs driver could not create its stream and the task failed to start.${
-        createSet
-          ? ' awslogs-create-group is set, so the task execution role most likely lacks logs:CreateLogGroup.'
-          : ' awslogs-create-group is not set, so ECS will not create it.'
-      }`,
-      fix: createCommands(missing, region),
-    };
+    const resource = missing.length === 1 ? { container: (missing[0] as AwslogsTarget).container } : {};
+    const creating = missing.filter((m) => m.createGroup);
+    const lead = `The log group ${names} does not exist, so the awslogs driver could not create its stream and the task failed to start.`;
+    if (creating.length === 0) {
+      return { evidence, resource, explanation: `${lead} awslogs-create-group is not set, so ECS will not create it.`, fix: createCommands(missing, region) };
+    }
+    const account = signal.resource.account ?? parseArn(taskDefinition)?.account;
+    const permission = await createPermission(creating, described.taskDefinition?.executionRoleArn, region, account, context, evidence);
+    return { evidence, resource, explanation: `${lead} ${permission.explanation}`, fix: [...permission.fix, createCommands(missing, region)].join('\n') };
   },
 });
+
+/** The ARN IAM evaluates logs:CreateLogGroup on. */
+function logGroupArn(target: AwslogsTarget, region: string | undefined, account: string): string {
+  return `arn:aws:logs:${target.region ?? region}:${account}:log-group:${target.group}:*`;
+}
+
+/**
+ * awslogs-create-group only works when the execution role may
+ * logs:CreateLogGroup (not in AmazonECSTaskExecutionRolePolicy): one
+ * simulation for every group that sets it.
+ */
+async function createPermission(
+  creating: readonly AwslogsTarget[],
+  executionRoleArn: string | undefined,
+  region: string | undefined,
+  account: string | undefined,
+  context: InvestigationContext,
+  evidence: Evidence[],
+): Promise<{ explanation: string; fix: string[] }> {
+  const role = roleNameOf(executionRoleArn);
+  const likely = {
+    explanation: 'awslogs-create-group is set, so the task execution role most likely lacks logs:CreateLogGroup (AmazonECSTaskExecutionRolePolicy does not include it).',
+    fix: [putRolePolicy(role, 'task-execution-role', 'ecs-create-log-group', ['logs:CreateLogGroup'], ['arn:aws:logs:<region>:<account-id>:log-group:<awslogs-group>:*']), 'or create the group once:'],
+  };
+  if (!executionRoleArn || !account) {
+    context.unchecked('whether the task execution role may logs:CreateLogGroup', executionRoleArn ? 'the signal names no account' : 'the task definition has no execution role');
+    return likely;
+  }
+  const arns = creating.map((target) => logGroupArn(target, region, account));
+  const simulation = await simulate(context, executionRoleArn, ['logs:CreateLogGroup'], arns, `whether ${role} may logs:CreateLogGroup`);
+  if (!simulation) return likely;
+  const refused: string[] = [];
+  const notes: string[] = [];
+  for (const arn of arns) {
+    const decision: SimulatedDecision | undefined = simulation.decision('logs:CreateLogGroup', arn);
+    if (!decision) {
+      context.unchecked(`whether ${role} may logs:CreateLogGroup on ${arn}`, 'the simulation returned no result for it');
+      continue;
+    }
+    evidence.push({ source: 'iam:SimulatePrincipalPolicy', observed: `${role} logs:CreateLogGroup on ${arn}: ${describeDecision(decision)}` });
+    if (decision.decision === 'allowed') continue;
+    refused.push(arn);
+    if (decision.decision === 'explicitDeny' || decision.deniedBy) notes.push(`${arn}: ${describeDecision(decision)}; an Allow does not override it.`);
+  }
+  if (refused.length === 0) {
+    return {
+      explanation:
+        'awslogs-create-group is set and the execution role may logs:CreateLogGroup (simulated), so ECS should create the group at the next start: the failed task most likely ran a revision without the option, or the group was deleted after it started.',
+      fix: [],
+    };
+  }
+  return {
+    explanation: `awslogs-create-group is set, but ${role} may not logs:CreateLogGroup on ${refused.join(', ')} (simulated; AmazonECSTaskExecutionRolePolicy does not include it), so ECS could not create it.${notes.length > 0 ? ` ${notes.join(' ')}` : ''}`,
+    fix: [putRolePolicy(role, 'task-execution-role', 'ecs-create-log-group', ['logs:CreateLogGroup'], refused), 'or create the group once:'],
+  };
+}

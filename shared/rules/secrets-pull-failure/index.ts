@@ -1,10 +1,21 @@
 import { parseArn } from '../../arn';
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
-import { type Detection, defineRule, type InvestigationContext } from '../rule';
+import { type Detection, defineRule } from '../rule';
 import { arnsIn, deniedPrincipal, firstMatch, quoted, shellArg } from '../text';
 import { putRolePolicy, roleNameOf, taskDefinitionArnOf } from '../task-execution-role-confusion/iam';
-import { isSecretsFetch, policyResource, type SecretRef, type SecretStore, secretIdOf, secretRefs, usableArns } from './secrets';
+import { type AccessFacts, type BlockedKey, checkAccess, type DeniedRead, readAction } from './access';
+import { checkStorePath } from './route';
+import {
+  isSecretsFetch,
+  parameterNameOf,
+  policyResource,
+  type SecretRef,
+  type SecretStore,
+  secretIdOf,
+  secretRefs,
+  usableArns,
+} from './secrets';
 
 /**
  * Seed footgun 11. Before a container starts, the ECS agent fetches every
@@ -49,6 +60,9 @@ export interface SecretFacts {
   region: string | undefined;
   subnets: string[];
   vpc: string | undefined;
+  /** From the account: reads the role's policies do not allow, and customer managed keys it cannot decrypt with. */
+  denied: DeniedRead[];
+  blockedKeys: BlockedKey[];
 }
 
 interface SecretsDetection extends Detection {
@@ -101,7 +115,7 @@ function fixFor(cause: Cause | null, f: SecretFacts): string {
     case 'kms':
       return [
         f.store === 'ssm'
-          ? `aws ssm describe-parameters --parameter-filters Key=Name,Values=${shellArg(target && parseArn(target)?.resource.replace(/^parameter/, ''), 'parameter-name')} --query 'Parameters[0].KeyId' --region ${region}`
+          ? `aws ssm describe-parameters --parameter-filters Key=Name,Values=${shellArg(target && parameterNameOf(target), 'parameter-name')} --query 'Parameters[0].KeyId' --region ${region}`
           : `aws secretsmanager describe-secret --secret-id ${shellArg(target && secretIdOf(target), 'secret-arn')} --query KmsKeyId --output text --region ${region}`,
         putRolePolicy(f.role, 'task-execution-role', 'ecs-decrypt-secrets', ['kms:Decrypt'], ['<kms-key-arn>']),
         'and check that the key policy allows the account (or the role) to use the key: aws kms get-key-policy --key-id <kms-key-arn> --policy-name default',
@@ -158,6 +172,83 @@ function explanationFor(cause: Cause | null, f: SecretFacts): string {
   }
 }
 
+/** The actions that read these resources: GetSecretValue for secrets, GetParameters for parameters. */
+function readActionsOf(arns: readonly string[]): string[] {
+  return [...new Set(arns.map((arn) => readAction[parseArn(arn)?.service === 'ssm' ? 'ssm' : 'asm']))];
+}
+
+function keyPolicyStatement(roleArn: string): string {
+  return JSON.stringify({ Sid: 'AllowEcsExecutionRoleDecrypt', Effect: 'Allow', Principal: { AWS: roleArn }, Action: 'kms:Decrypt', Resource: '*' });
+}
+
+/** The exact changes when the account showed what blocks the role; undefined when it did not. */
+function accountFix(f: SecretFacts & { roleArn: string; policies: readonly string[] }): string | undefined {
+  const lines: string[] = [];
+  const role = shellArg(f.role, 'task-execution-role');
+  // put-role-policy replaces an inline policy of the same name: never reuse one the simulation showed.
+  const fresh = (base: string) => (f.policies.includes(base) ? `${base}-${f.policies.length + 1}` : base);
+  const grantable = f.denied.filter((d) => d.decision.decision === 'implicitDeny' && !d.decision.deniedBy).map((d) => d.arn);
+  if (grantable.length > 0) {
+    lines.push(putRolePolicy(f.role, 'task-execution-role', fresh('ecs-read-secrets'), readActionsOf(grantable), grantable.map(policyResource)));
+  }
+  for (const { arn, store, decision } of f.denied.filter((d) => d.decision.decision === 'explicitDeny' || d.decision.deniedBy)) {
+    lines.push(
+      decision.deniedBy === 'permissions boundary'
+        ? `The permissions boundary of ${role} does not allow ${readAction[store]} on ${arn}: add it to the boundary policy (aws iam get-role --role-name ${role} --query Role.PermissionsBoundary).`
+        : decision.deniedBy === 'service control policy'
+          ? `An Organizations service control policy denies ${readAction[store]} on ${arn}: only the organization's administrators can change it.`
+          : `A Deny statement${decision.policies.length > 0 ? ` in ${decision.policies.join(', ')}` : ''} blocks ${readAction[store]} on ${arn}; no Allow overrides it: remove or narrow that statement.`,
+    );
+  }
+  const iamKeys = f.blockedKeys.filter((k) => k.why === 'iam').map((k) => k.arn);
+  if (iamKeys.length > 0) lines.push(putRolePolicy(f.role, 'task-execution-role', fresh('ecs-decrypt-secrets'), ['kms:Decrypt'], iamKeys));
+  for (const key of f.blockedKeys) {
+    if (key.why === 'key-policy') {
+      lines.push(
+        `aws kms get-key-policy --key-id ${key.arn} --policy-name default --query Policy --output text > key-policy.json`,
+        `add to its Statement list: ${keyPolicyStatement(f.roleArn)}`,
+        `aws kms put-key-policy --key-id ${key.arn} --policy-name default --policy file://key-policy.json`,
+      );
+    } else if (key.why === 'key-policy-deny') {
+      lines.push(`The statement "${key.by}" in the key policy of ${key.arn} denies ${role} kms:Decrypt: narrow it (aws kms get-key-policy, edit, aws kms put-key-policy).`);
+    } else if (key.why === 'iam-deny') {
+      lines.push(`A Deny statement${key.by ? ` in ${key.by}` : ''} blocks kms:Decrypt on ${key.arn} for ${role}: remove or narrow it.`);
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
+const keyProblem: Record<BlockedKey['why'], string> = {
+  'key-policy': 'its key policy allows neither the role nor the account',
+  'key-policy-deny': 'its key policy denies the role',
+  iam: "its key policy leaves it to IAM and the role's policies do not allow kms:Decrypt on it",
+  'iam-deny': "a Deny in the role's policies blocks kms:Decrypt on it",
+};
+
+/** What the account showed, in sentences for the explanation. */
+function accountNotes(cause: Cause | null, role: string, access: AccessFacts): string[] {
+  const notes: string[] = [];
+  if (access.denied.length > 0) {
+    const denied = access.denied.map((d) => `${readAction[d.store]} on ${d.arn} (${d.decision.decision})`).join(', ');
+    notes.push(
+      `Simulated against its policies, ${role} may not: ${denied}${access.allowed.length > 0 ? `; it may read ${access.allowed.join(', ')}` : ''}.`,
+    );
+  } else if (cause === 'permission' && access.allowed.length > 0) {
+    notes.push(
+      `Simulated against its policies, ${role} may read every one of them now: the policy may have been fixed since this failure, or something the simulator does not evaluate refuses it (the secret's resource policy, a VPC endpoint policy).`,
+    );
+  }
+  for (const key of access.blockedKeys) {
+    notes.push(`${role} cannot decrypt with ${key.arn} (it encrypts ${key.encrypts.join(', ')}): ${keyProblem[key.why]}.`);
+  }
+  if (cause === 'kms' && access.blockedKeys.length === 0 && access.judgedKeys > 0) {
+    notes.push(
+      'Every customer managed key read lets the role decrypt now: it may have been fixed since this failure, or a grant or condition not evaluated here decides.',
+    );
+  }
+  return notes;
+}
+
 export default defineRule({
   meta: {
     id: 'secrets-pull-failure',
@@ -169,10 +260,23 @@ export default defineRule({
       '"unable to retrieve secret(s) from asm|ssm" (ResourceInitializationError, Fargate 1.4+), "Fetching secret data from AWS Secrets Manager | SSM Parameter Store" (EC2 agent) or "The task can\'t retrieve the secret with ARN …", split by AccessDenied, KMS, timeout, not found or bad JSON key',
     checks: [
       "every secrets[].valueFrom of every container and the task's execution role (ecs:DescribeTaskDefinition)",
-      "secrets whose ARN is in another Region than the task",
-      'for a network failure: the VPC of the task subnet and whether it has the secretsmanager/ssm interface endpoint',
+      'secrets whose ARN is in another Region than the task',
+      'whether each secret exists and which KMS key encrypts it (secretsmanager:DescribeSecret per secret, one ssm:DescribeParameters for all parameters; kms:DescribeKey for an alias)',
+      "whether the execution role's identity policies allow reading each exact ARN and kms:Decrypt on each customer managed key (one iam:SimulatePrincipalPolicy)",
+      'whether each customer managed key policy lets the role decrypt: named directly, through the account root (then IAM decides), denied, or only under conditions (kms:GetKeyPolicy)',
+      "for a network failure: the task subnet's default route (NAT gateway, internet gateway or none) and the VPC's secretsmanager/ssm interface endpoints and their private DNS",
     ],
-    needs: ['ecs:DescribeTaskDefinition', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints'],
+    needs: [
+      'ecs:DescribeTaskDefinition',
+      'secretsmanager:DescribeSecret',
+      'ssm:DescribeParameters',
+      'kms:DescribeKey',
+      'kms:GetKeyPolicy',
+      'iam:SimulatePrincipalPolicy',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeRouteTables',
+      'ec2:DescribeVpcEndpoints',
+    ],
     causes: ['permission', 'kms', 'network', 'not-found', 'invalid-json'],
     autoFix: null,
   },
@@ -191,6 +295,8 @@ export default defineRule({
       region: regionOf(text, named, signal),
       subnets: subnetsOf(signal),
       vpc: undefined,
+      denied: [],
+      blockedKeys: [],
     };
     return {
       cause,
@@ -204,12 +310,6 @@ export default defineRule({
 
   async investigate(detection, signal, context) {
     const cause = detection.cause as Cause | null;
-    if (cause === 'permission' || cause === 'kms' || cause === null) {
-      context.unchecked(
-        "whether the execution role's policies allow the read (iam:SimulatePrincipalPolicy) and the KMS key policy (kms:GetKeyPolicy)",
-        'the reader has no IAM or KMS operations yet',
-      );
-    }
     const taskDefinition = taskDefinitionArnOf(signal);
     if (!taskDefinition) {
       context.unchecked("the task definition's secrets and execution role", 'the signal names no task definition');
@@ -219,7 +319,8 @@ export default defineRule({
     if (!described) return undefined;
     const executionRole = described.taskDefinition?.executionRoleArn;
     const refs = secretRefs(described.taskDefinition?.containerDefinitions);
-    const taskRegion = signal.resource.region ?? parseArn(taskDefinition)?.region;
+    const definitionArn = parseArn(taskDefinition);
+    const taskRegion = signal.resource.region ?? definitionArn?.region;
     const facts: SecretFacts = { ...detection.facts, role: detection.facts.role ?? roleNameOf(executionRole) };
     const evidence: Evidence[] = [
       { source: 'ecs:DescribeTaskDefinition', observed: `executionRoleArn: ${executionRole ?? 'none'}` },
@@ -243,43 +344,38 @@ export default defineRule({
     if (!executionRole) {
       notes.push('The task definition has no execution role at all, so ECS has no identity to fetch secrets with: set executionRoleArn and register a new revision.');
     }
-    if (cause === 'network') Object.assign(facts, await endpointFacts(facts, context, evidence, notes));
+    let fix: string | undefined;
+    if (cause === 'network') {
+      const stores: SecretStore[] = facts.store ? [facts.store] : [...new Set(refs.map((r) => r.store))];
+      const path = await checkStorePath(stores.length > 0 ? stores : ['asm', 'ssm'], taskRegion, signal, context);
+      evidence.push(...path.evidence);
+      notes.push(...path.notes);
+      facts.vpc = path.vpc ?? facts.vpc;
+      fix = path.fix;
+    } else if (cause !== 'invalid-json' && refs.length > 0) {
+      const access = await checkAccess(
+        {
+          refs,
+          executionRoleArn: executionRole,
+          region: taskRegion,
+          account: signal.resource.account ?? definitionArn?.account,
+          partition: definitionArn?.partition || 'aws',
+          depth: cause === 'not-found' ? 'locate' : 'full',
+        },
+        context,
+      );
+      evidence.push(...access.evidence);
+      notes.push(...access.notes, ...accountNotes(cause, facts.role ?? 'the execution role', access));
+      facts.denied = access.denied;
+      facts.blockedKeys = access.blockedKeys;
+      // The account names the refused ARNs exactly: they replace what the text or the task definition suggested.
+      if (access.denied.length > 0) facts.resources = access.denied.map((d) => d.arn);
+      if (executionRole) fix = accountFix({ ...facts, roleArn: executionRole, policies: access.policies });
+    }
     return {
       evidence,
       explanation: [explanationFor(cause, facts), ...notes].join(' '),
-      fix: fixFor(cause, facts),
+      fix: fix ?? fixFor(cause, facts),
     };
   },
 });
-
-/** For a network failure: the task subnet's VPC, and whether it already has the interface endpoint. */
-async function endpointFacts(
-  facts: SecretFacts,
-  context: InvestigationContext,
-  evidence: Evidence[],
-  notes: string[],
-): Promise<Partial<SecretFacts>> {
-  const subnet = facts.subnets[0];
-  if (!subnet || !facts.region) {
-    context.unchecked('whether the VPC has a Secrets Manager/SSM endpoint', 'the signal names no task subnet or Region');
-    return {};
-  }
-  const subnets = await context.read('ec2:DescribeSubnets', { SubnetIds: [subnet] }, `the VPC of task subnet ${subnet}`);
-  const vpc = subnets?.Subnets?.[0]?.VpcId;
-  if (!vpc) return {};
-  const serviceName = `com.amazonaws.${facts.region}.${facts.store === 'ssm' ? 'ssm' : 'secretsmanager'}`;
-  const endpoints = await context.read(
-    'ec2:DescribeVpcEndpoints',
-    { Filters: [{ Name: 'vpc-id', Values: [vpc] }, { Name: 'service-name', Values: [serviceName] }] },
-    `whether ${vpc} has a ${serviceName} endpoint`,
-  );
-  if (endpoints) {
-    const found = endpoints.VpcEndpoints?.[0];
-    evidence.push({
-      source: 'ec2:DescribeVpcEndpoints',
-      observed: found ? `${vpc} has ${serviceName} endpoint ${found.VpcEndpointId} (${found.State}, private DNS ${found.PrivateDnsEnabled ? 'on' : 'off'})` : `${vpc} has no ${serviceName} endpoint`,
-    });
-    if (found) notes.push(`${vpc} already has the ${serviceName} endpoint ${found.VpcEndpointId}: check that its security group allows 443 from the task, that private DNS is on, and that the task's security group allows outbound 443.`);
-  }
-  return { vpc };
-}

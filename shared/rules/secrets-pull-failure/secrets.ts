@@ -79,6 +79,20 @@ export function policyResource(valueFrom: string): string {
   return /-[A-Za-z0-9]{6}$/.test(id) ? id : `${id}-??????`;
 }
 
+/** The name of an SSM parameter from a valueFrom (an ARN or a name): `…:parameter/app/db` → `/app/db`, `…:parameter/db` → `db`. */
+export function parameterNameOf(valueFrom: string): string {
+  const arn = parseArn(valueFrom);
+  if (!arn) return valueFrom;
+  // A hierarchical name keeps its leading slash; a flat one has none, though its ARN shows one.
+  const path = arn.resource.replace(/^parameter/, '');
+  return path.indexOf('/', 1) > 0 ? path : path.slice(1);
+}
+
+/** The ARN IAM evaluates for a parameter name. */
+export function parameterArnOf(name: string, region: string, account: string, partition = 'aws'): string {
+  return `arn:${partition}:ssm:${region}:${account}:parameter${name.startsWith('/') ? name : `/${name}`}`;
+}
+
 /** Usable ARNs only: AWS texts are often redacted (`<account id>`, `*`) or truncated (`788375279931...`). */
 export function usableArns(arns: readonly string[]): string[] {
   return arns.filter((arn) => {

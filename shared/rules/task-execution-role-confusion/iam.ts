@@ -3,8 +3,10 @@
  * secrets-pull-failure): who a denied principal is, and the exact commands
  * that grant a role what it lacks.
  */
+import type { OrganizationsDecisionDetail, ResourceSpecificResult } from '@aws-sdk/client-iam';
 import { parseArn } from '../../arn';
 import type { Signal } from '../../events/signals';
+import type { InvestigationContext } from '../rule';
 import { shellArg } from '../text';
 
 /** The role name of an IAM role ARN (`…:role/path/name`) or an STS assumed-role ARN (`…:assumed-role/name/session`). */
@@ -69,4 +71,99 @@ export function putRolePolicy(
 /** The task definition a signal is about, when it carries one (task events). */
 export function taskDefinitionArnOf(signal: Signal): string | undefined {
   return 'task' in signal ? signal.task.taskDefinitionArn : undefined;
+}
+
+export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
+
+/** One (action, resource) answer of the IAM policy simulator. */
+export interface SimulatedDecision {
+  decision: Decision;
+  /** Condition keys the policies use that the simulation was not given: a denial may then be the condition's doing. */
+  missingContext: string[];
+  /** Denied by the role's permissions boundary or an Organizations SCP rather than its own policies. */
+  deniedBy: 'permissions boundary' | 'service control policy' | undefined;
+  /** Ids of the policies whose statements decided it (a Deny's policy, or the allowing ones). */
+  policies: string[];
+}
+
+export interface Simulation {
+  /** The decision for one action on one of the simulated resources; undefined when the response does not say. */
+  decision(action: string, resource: string): SimulatedDecision | undefined;
+}
+
+/**
+ * Simulates a role's identity-based policies (plus its permissions boundary and
+ * SCPs) for every action on every resource, in ONE iam:SimulatePrincipalPolicy
+ * call. The simulator returns one EvaluationResult per action whose top-level
+ * decision is the most restrictive across the resources, so per-resource
+ * decisions are read from ResourceSpecificResults; the older one-result-per-
+ * resource form (top-level EvalResourceName = the ARN) is read too.
+ * Key policies and secret resource policies are NOT evaluated by it.
+ */
+export async function simulate(
+  context: InvestigationContext,
+  roleArn: string,
+  actions: readonly string[],
+  resources: readonly string[],
+  purpose: string,
+): Promise<Simulation | undefined> {
+  const output = await context.read(
+    'iam:SimulatePrincipalPolicy',
+    { PolicySourceArn: roleArn, ActionNames: [...actions], ResourceArns: [...resources] },
+    purpose,
+  );
+  if (!output) return undefined;
+  if (output.IsTruncated) context.unchecked(`${purpose}: every result`, 'the simulator truncated its answer');
+  const results = output.EvaluationResults ?? [];
+  return {
+    decision(action, resource) {
+      const forAction = results.filter((r) => r.EvalActionName?.toLowerCase() === action.toLowerCase());
+      for (const result of forAction) {
+        const specific = result.ResourceSpecificResults?.find((s) => s.EvalResourceName === resource);
+        if (specific?.EvalResourceDecision) {
+          // SCP details are only reported per action, not per resource.
+          return decisionOf(specific.EvalResourceDecision, specific, result.OrganizationsDecisionDetail);
+        }
+      }
+      // The older form; or one resource only, where the aggregate is that resource's decision.
+      const legacy = forAction.find((r) => r.EvalResourceName === resource) ?? (resources.length === 1 && resources[0] === resource ? forAction[0] : undefined);
+      return legacy?.EvalDecision ? decisionOf(legacy.EvalDecision, legacy, legacy.OrganizationsDecisionDetail) : undefined;
+    },
+  };
+}
+
+function decisionOf(
+  decision: string,
+  result: Pick<ResourceSpecificResult, 'MissingContextValues' | 'MatchedStatements' | 'PermissionsBoundaryDecisionDetail'>,
+  organizations: OrganizationsDecisionDetail | undefined,
+): SimulatedDecision {
+  const denied = decision !== 'allowed';
+  return {
+    decision: decision as Decision,
+    missingContext: result.MissingContextValues ?? [],
+    deniedBy: !denied
+      ? undefined
+      : result.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary === false
+        ? 'permissions boundary'
+        : organizations?.AllowedByOrganizations === false
+          ? 'service control policy'
+          : undefined,
+    policies: [...new Set((result.MatchedStatements ?? []).map((s) => s.SourcePolicyId).filter((id): id is string => !!id))],
+  };
+}
+
+/** One line: "allowed by P", "implicitDeny: no policy allows it", "explicitDeny: a Deny statement in P"… */
+export function describeDecision(d: SimulatedDecision): string {
+  const policies = d.policies.join(', ');
+  const text =
+    d.decision === 'allowed'
+      ? policies
+        ? `allowed by ${policies}`
+        : 'allowed'
+      : d.deniedBy
+        ? `${d.decision}: denied by the role's ${d.deniedBy}`
+        : d.decision === 'explicitDeny'
+          ? `explicitDeny: a Deny statement${policies ? ` in ${policies}` : ''}`
+          : 'implicitDeny: no policy allows it';
+  return d.missingContext.length > 0 ? `${text} (the policies test ${d.missingContext.join(', ')}, not given to the simulation)` : text;
 }

@@ -1,9 +1,18 @@
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
 import { isSecretsFetch } from '../secrets-pull-failure/secrets';
-import { type Detection, defineRule } from '../rule';
+import { type Detection, defineRule, type InvestigationContext } from '../rule';
 import { deniedPrincipal, quoted, shellArg } from '../text';
-import { deniedResource, ecsTasksTrustPolicy, putRolePolicy, roleNameOf, sessionKind, taskDefinitionArnOf } from './iam';
+import {
+  deniedResource,
+  describeDecision,
+  ecsTasksTrustPolicy,
+  putRolePolicy,
+  roleNameOf,
+  sessionKind,
+  simulate,
+  taskDefinitionArnOf,
+} from './iam';
 
 /**
  * Seed footgun 1. ECS runs a task with two identities and people put
@@ -44,8 +53,8 @@ interface RoleFacts {
   instanceFallback: boolean;
   /** The task definition has no execution role, e.g. "… to support ECR images". */
   missingExecutionRole: string | undefined;
-  /** ECR repository and Region of a 403 pull. */
-  repository: { name: string; region: string } | undefined;
+  /** ECR repository, Region and registry account of a 403 pull. */
+  repository: { name: string; region: string; account: string } | undefined;
   /** The task family, to name a new role after. */
   family: string | undefined;
 }
@@ -202,7 +211,7 @@ function detectText(signal: Signal): RoleDetection | null {
 
   const forbidden = ecrForbidden.exec(text);
   if (forbidden) {
-    const repository = { name: forbidden[3] as string, region: forbidden[2] as string };
+    const repository = { name: forbidden[3] as string, region: forbidden[2] as string, account: forbidden[1] as string };
     return detection('execution-role-permissions', { ...base, repository }, signal, 'symptom');
   }
 
@@ -216,6 +225,77 @@ function detectText(signal: Signal): RoleDetection | null {
   return null;
 }
 
+interface RoleCheck {
+  action: string;
+  resource: string;
+}
+
+const ecrPull = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
+
+/**
+ * What the ECS agent was refused, as (action, resource) pairs: the denied
+ * action on the resource the text names; for a bare 403 from ECR, the pull
+ * actions on the repository plus ecr:GetAuthorizationToken (whose resource is
+ * always "*"). A pair without a known resource is not simulated: against "*"
+ * a policy scoped to the real resource would look like a denial.
+ */
+function agentChecks(f: RoleFacts): RoleCheck[] {
+  const repository = f.repository && `arn:aws:ecr:${f.repository.region}:${f.repository.account}:repository/${f.repository.name}`;
+  if (f.action) {
+    const resource = f.action.toLowerCase() === 'ecr:getauthorizationtoken' ? '*' : (f.resource ?? repository);
+    return resource ? [{ action: f.action, resource }] : [];
+  }
+  if (!repository) return [];
+  return [{ action: 'ecr:GetAuthorizationToken', resource: '*' }, ...ecrPull.map((action) => ({ action, resource: repository }))];
+}
+
+/**
+ * Simulates the checks for the role that needs them and, in parallel, for the
+ * other role of the task: a permission allowed only on the other one was put on
+ * the wrong role. Returns a sentence for the explanation.
+ */
+async function compareRoles(
+  checks: readonly RoleCheck[],
+  roleArn: string,
+  otherArn: string | undefined,
+  otherwise: string,
+  context: InvestigationContext,
+  evidence: Evidence[],
+): Promise<string | undefined> {
+  if (checks.length === 0) return undefined;
+  const role = roleNameOf(roleArn) ?? roleArn;
+  const other = otherArn && (roleNameOf(otherArn) ?? otherArn);
+  const actions = [...new Set(checks.map((c) => c.action))];
+  const resources = [...new Set(checks.map((c) => c.resource))];
+  const [mine, theirs] = await Promise.all([
+    simulate(context, roleArn, actions, resources, `whether ${role} is allowed ${actions.join(', ')}`),
+    otherArn ? simulate(context, otherArn, actions, resources, `whether the other role ${other} is allowed ${actions.join(', ')} instead`) : undefined,
+  ]);
+  if (!mine) return undefined;
+  const lacking: string[] = [];
+  const onOther: string[] = [];
+  for (const { action, resource } of checks) {
+    const decision = mine.decision(action, resource);
+    if (!decision) {
+      context.unchecked(`whether ${role} is allowed ${action} on ${resource}`, 'the simulation returned no result for it');
+      continue;
+    }
+    evidence.push({ source: 'iam:SimulatePrincipalPolicy', observed: `${role} ${action} on ${resource}: ${describeDecision(decision)}` });
+    if (decision.decision === 'allowed') continue;
+    lacking.push(action);
+    const elsewhere = theirs?.decision(action, resource);
+    if (elsewhere) evidence.push({ source: 'iam:SimulatePrincipalPolicy', observed: `${other} ${action} on ${resource}: ${describeDecision(elsewhere)}` });
+    if (elsewhere?.decision === 'allowed') onOther.push(action);
+  }
+  if (lacking.length === 0) {
+    return `Simulated now, ${role} is allowed ${actions.join(', ')}: the policy was fixed since the failure, ${otherwise}.`;
+  }
+  if (onOther.length > 0) {
+    return `Simulated: ${onOther.join(', ')} ${onOther.length === 1 ? 'is' : 'are'} allowed on ${other} but not on ${role}: the permission was put on the wrong role; move it.`;
+  }
+  return `Simulated: ${role} is not allowed ${lacking.join(', ')}${theirs ? `, and neither is ${other}` : ''}.`;
+}
+
 export default defineRule({
   meta: {
     id: 'task-execution-role-confusion',
@@ -227,8 +307,9 @@ export default defineRule({
       'ECR or awslogs AccessDenied for the agent, CannotPullContainerError 403 Forbidden from an ECR host, "requires task definition to have execution role ARN", an application AccessDenied whose principal is a task session (or an ECS instance role), "ECS was unable to assume the role", or a RegisterTaskDefinition with the same role twice',
     checks: [
       'the executionRoleArn and taskRoleArn of the task definition (ecs:DescribeTaskDefinition): missing, the same, and which one the denied principal is',
+      'whether the role that needs the denied action (for a 403 from ECR: the pull actions on the repository) is allowed it, and whether the other role is instead: the permission on the wrong role (iam:SimulatePrincipalPolicy, once per role)',
     ],
-    needs: ['ecs:DescribeTaskDefinition'],
+    needs: ['ecs:DescribeTaskDefinition', 'iam:SimulatePrincipalPolicy'],
     causes: ['execution-role-permissions', 'task-role-permissions', 'same-role', 'trust-policy'],
     autoFix: null,
   },
@@ -265,10 +346,12 @@ export default defineRule({
       else facts.role ??= execution;
       if (task && task !== execution) {
         notes.push(`The task role ${task} is not used for this; if the ECR or logs permissions were added there, move them to ${execution}.`);
-        context.unchecked(
-          `whether the missing permissions were put on the task role ${task} instead`,
-          'needs iam:ListAttachedRolePolicies and iam:GetRolePolicy, not in the reader yet',
-        );
+      }
+      if (executionRoleArn) {
+        const checks = agentChecks(facts);
+        const other = taskRoleArn && taskRoleArn !== executionRoleArn ? taskRoleArn : undefined;
+        const note = await compareRoles(checks, executionRoleArn, other, 'or a repository policy denies the pull (repository policies are not simulated)', context, evidence);
+        if (note) notes.push(note);
       }
     }
     if (cause === 'task-role-permissions') {
@@ -277,6 +360,12 @@ export default defineRule({
         notes.push('The task definition has no task role.');
       } else if (facts.role === execution && execution !== task) {
         notes.push(`The denied role ${execution} is the execution role, which your application should never hold.`);
+      } else if (facts.action && facts.resource) {
+        // Was the application's permission put on the execution role instead?
+        const other = executionRoleArn && executionRoleArn !== taskRoleArn ? executionRoleArn : undefined;
+        const checks = [{ action: facts.action, resource: facts.resource }];
+        const note = await compareRoles(checks, taskRoleArn, other, `or a resource policy on ${facts.resource} denies it (not simulated)`, context, evidence);
+        if (note) notes.push(note);
       }
     }
     if (cause === 'trust-policy' && facts.role) {

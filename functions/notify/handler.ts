@@ -1,0 +1,89 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import { ENV, requireEnv } from '../../shared/bot/config';
+import { type Channel, type Deliver, deliverToAll } from '../../shared/notify/deliver';
+import { sqsDeadLetter } from '../../shared/bot/dead-letter';
+import { parseIncidentEvent } from '../../shared/notify/incident';
+import { postToSlack, slackMessage, webhookUrlFromSecret } from '../../shared/notify/slack';
+import { publishInput } from '../../shared/notify/sns';
+
+/**
+ * notify: an incident event (EventBridge, from the diagnose Lambda) becomes
+ * one SNS Publish (email, chat via AWS Chatbot, any other subscriber) and one
+ * Slack message. Clients and configuration are set up once per cold start.
+ *
+ * Failures:
+ * - a malformed event is permanent (a retry reads the same bytes): it is
+ *   logged with the bad field, counted (IncidentEventMalformed), sent as it
+ *   arrived to the function's dead-letter queue, and acknowledged;
+ * - one channel failing is logged and counted (SnsFailed, SlackFailed) but not
+ *   thrown: a retry would send the other channel's message a second time;
+ * - every channel failing throws, so Lambda retries the event and then hands
+ *   it to the failure destination: nothing was sent, so nothing is duplicated.
+ */
+
+// Service name and metrics namespace come from POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE (infra/stack.ts).
+const logger = new Logger();
+const metrics = new Metrics();
+
+const topicArn = requireEnv(process.env, ENV.topicArn);
+const deadLetter = sqsDeadLetter(new SQSClient({}), requireEnv(process.env, ENV.deadLetterQueueUrl));
+const slackSecretArn = process.env[ENV.slackSecretArn];
+/** Console links fall back to the function's Region when a finding names none. */
+const region = process.env.AWS_REGION;
+
+const sns = new SNSClient({});
+const slackWebhookUrl = slackSecretArn ? webhookUrlFromSecret(new SecretsManagerClient({}), slackSecretArn) : undefined;
+
+const channels: Partial<Record<Channel, Deliver>> = {
+  sns: async (detail, eventId) => {
+    await sns.send(new PublishCommand(publishInput(detail, eventId, topicArn, region)));
+  },
+};
+if (slackWebhookUrl) channels.slack = async (detail) => postToSlack(await slackWebhookUrl(), slackMessage(detail, region));
+
+const metricName: Record<Channel, { delivered: string; failed: string }> = {
+  sns: { delivered: 'SnsDelivered', failed: 'SnsFailed' },
+  slack: { delivered: 'SlackDelivered', failed: 'SlackFailed' },
+};
+
+export type NotifyResult =
+  | { status: 'malformed'; field: string; problem: string }
+  | { status: 'notified'; delivered: Channel[]; failed: Channel[] };
+
+async function notify(event: unknown): Promise<NotifyResult> {
+  const parsed = parseIncidentEvent(event);
+  if (parsed.status === 'invalid') {
+    logger.error('Malformed incident event: sent to the dead-letter queue, not retried', { field: parsed.field, problem: parsed.problem, event });
+    metrics.addMetric('IncidentEventMalformed', MetricUnit.Count, 1);
+    await deadLetter(event, `malformed incident event: ${parsed.field} ${parsed.problem}`);
+    return { status: 'malformed', field: parsed.field, problem: parsed.problem };
+  }
+  const { detail, id } = parsed;
+  logger.appendKeys({ fingerprint: detail.fingerprint, state: detail.state, rule: detail.finding.rule });
+
+  const report = await deliverToAll(detail, id, channels);
+  for (const channel of report.delivered) metrics.addMetric(metricName[channel].delivered, MetricUnit.Count, 1);
+  for (const { channel, error } of report.failed) {
+    metrics.addMetric(metricName[channel].failed, MetricUnit.Count, 1);
+    logger.error(`${channel} delivery failed`, { channel, error });
+  }
+  if (report.delivered.length === 0) {
+    throw new AggregateError(
+      report.failed.map((f) => f.error),
+      `No channel took incident ${detail.fingerprint} (${report.failed.map((f) => f.channel).join(', ')} failed): retrying`,
+    );
+  }
+  logger.info('Incident notified', { delivered: report.delivered });
+  return { status: 'notified', delivered: report.delivered, failed: report.failed.map((f) => f.channel) };
+}
+
+export const handler = middy(notify)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

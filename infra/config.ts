@@ -1,0 +1,75 @@
+/**
+ * The stack's configuration: cdk.json `context`, overridable on the command
+ * line (`npx cdk deploy -c alertEmails=ops@example.com,dev@example.com`). From
+ * cdk.json a value is JSON; from `-c` it is a string, so lists also accept
+ * comma-separated text. A bad value fails synthesis with the key's name.
+ */
+import type { Node } from 'constructs';
+
+export interface EcsMedicConfig {
+  /** Email addresses subscribed to the alert topic (each confirms by email once). */
+  alertEmails: string[];
+  /** Name of a Secrets Manager secret, created by you, whose SecretString is the Slack incoming-webhook URL. */
+  slackSecretName: string | undefined;
+  /** Repeats within this window count toward the open incident; incidents without a service expire after it. */
+  dedupWindowMinutes: number;
+  /** How long to wait before re-checking a service whose tasks sit in PROVISIONING/PENDING (SQS allows ≤ 15). */
+  recheckDelayMinutes: number;
+  /** Cluster names or ARNs to watch; empty watches every cluster in the account and Region. */
+  clusters: string[];
+  /**
+   * Reserved concurrency of the diagnose Lambda, so a storm cannot starve the account's other functions; null (the
+   * default) for none, because an account whose Lambda quota is the new-account 10 rejects any reservation.
+   */
+  diagnoseReservedConcurrency: number | null;
+}
+
+export const CONTEXT_DEFAULTS = {
+  dedupWindowMinutes: 60,
+  recheckDelayMinutes: 5,
+} as const;
+
+function list(node: Node, key: string): string[] {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return [];
+  const items = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
+    throw new Error(`context ${key} must be a list of strings or comma-separated text, is ${JSON.stringify(value)}`);
+  }
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function wholeNumber(node: Node, key: string, fallback: number, max: number): number {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) {
+    throw new Error(`context ${key} must be a whole number from 1 to ${max}, is ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+export function configFromContext(node: Node): EcsMedicConfig {
+  const alertEmails = list(node, 'alertEmails');
+  const invalidEmail = alertEmails.find((email) => !/^[^@\s]+@[^@\s]+$/.test(email));
+  if (invalidEmail) throw new Error(`context alertEmails: "${invalidEmail}" is not an email address`);
+  const clusters = list(node, 'clusters');
+  const invalidCluster = clusters.find((c) => !/^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/)?[A-Za-z0-9_-]{1,255}$/.test(c));
+  if (invalidCluster) throw new Error(`context clusters: "${invalidCluster}" is neither a cluster name nor a cluster ARN`);
+  const slackSecretName: unknown = node.tryGetContext('slackSecretName');
+  if (slackSecretName !== undefined && slackSecretName !== null && typeof slackSecretName !== 'string') {
+    throw new Error(`context slackSecretName must be a secret name, is ${JSON.stringify(slackSecretName)}`);
+  }
+  const concurrency: unknown = node.tryGetContext('diagnoseReservedConcurrency');
+  return {
+    alertEmails,
+    slackSecretName: slackSecretName || undefined,
+    dedupWindowMinutes: wholeNumber(node, 'dedupWindowMinutes', CONTEXT_DEFAULTS.dedupWindowMinutes, 7 * 24 * 60),
+    recheckDelayMinutes: wholeNumber(node, 'recheckDelayMinutes', CONTEXT_DEFAULTS.recheckDelayMinutes, 15),
+    clusters,
+    diagnoseReservedConcurrency:
+      concurrency === undefined || concurrency === null || concurrency === 'none'
+        ? null
+        : wholeNumber(node, 'diagnoseReservedConcurrency', 1, 1000),
+  };
+}

@@ -1,0 +1,344 @@
+/**
+ * ecs-medic in an account: EventBridge rules on the default bus → diagnose
+ * Lambda → incident events → notify Lambda → SNS topic (email, chat) and Slack.
+ * Environment-agnostic: it synthesizes offline and deploys to whatever account
+ * and Region the CLI's credentials name.
+ */
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { INCIDENT_METRICS, METRICS_NAMESPACE } from '../functions/diagnose/metrics';
+import { ENV } from '../shared/bot/config';
+import { incidentTableSchema } from '../shared/incidents/store';
+import type { EcsMedicConfig } from './config';
+import { diagnosePatterns, type EventPattern, incidentPattern } from './patterns';
+import { readerStatements } from './reader-policy';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** What the incident store (shared/incidents/store.ts) sends: PutCommand, UpdateCommand, DeleteCommand, QueryCommand on the index. */
+export const INCIDENT_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
+
+/**
+ * EventBridge → Lambda delivery: retried with backoff, then kept in the DLQ. Past two hours an ECS event is
+ * not worth diagnosing live (stopped tasks leave DescribeTasks after about an hour); the DLQ holds it for replay.
+ */
+const TARGET_RETRY = { retryAttempts: 10, maxEventAge: Duration.hours(2) };
+/** Lambda async invocation: two retries on function errors (1 and 2 minutes later), then the on-failure destination. */
+const ASYNC_RETRY = { retryAttempts: 2, maxEventAge: Duration.hours(2) };
+const DIAGNOSE_TIMEOUT = Duration.seconds(60);
+
+const attributeTypes = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER, B: dynamodb.AttributeType.BINARY };
+
+/** Converts EventBridge's pattern JSON to the CDK's property names; the values pass through unchanged. */
+export function cdkEventPattern(pattern: EventPattern): events.EventPattern {
+  const { source, 'detail-type': detailType, resources, detail, ...rest } = pattern;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new Error(`pattern fields not mapped to the CDK: ${unknown.join(', ')}`);
+  return {
+    ...(source ? { source: source as string[] } : {}),
+    ...(detailType ? { detailType: detailType as string[] } : {}),
+    ...(resources ? { resources: resources as string[] } : {}),
+    ...(detail ? { detail: detail as Record<string, unknown> } : {}),
+  };
+}
+
+function encryptedQueue(scope: Construct, id: string, props: sqs.QueueProps = {}): sqs.Queue {
+  return new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+    ...props,
+  });
+}
+
+interface BotFunctionProps {
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  environment: Record<string, string>;
+  deadLetterQueue: sqs.IQueue;
+  reservedConcurrentExecutions?: number | undefined;
+}
+
+/** A Lambda with its own role (logging written explicitly: no managed policy) and its own log group. */
+function botFunction(scope: Construct, id: string, props: BotFunctionProps): NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: props.description });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}`] }));
+  return new NodejsFunction(scope, id, {
+    entry: `${repoRoot}functions/${props.entry}/handler.ts`,
+    handler: 'handler',
+    description: props.description,
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: props.memorySize,
+    timeout: props.timeout,
+    role,
+    logGroup,
+    projectRoot: repoRoot,
+    depsLockFilePath: `${repoRoot}package-lock.json`,
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: `ecs-medic-${props.entry}`,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      ...props.environment,
+    },
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      // The SDK's ES modules tree-shake and import about 1.5x faster than the runtime's copy (toolchain.md §5).
+      bundleAwsSDK: true,
+      mainFields: ['module', 'main'],
+      banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+      minify: true,
+      sourceMap: true,
+      // Mappings only: stack traces resolve without shipping every source file in the zip.
+      sourcesContent: false,
+      forceDockerBundling: false,
+    },
+    onFailure: new SqsDestination(props.deadLetterQueue),
+    ...ASYNC_RETRY,
+    ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+  });
+}
+
+export interface EcsMedicStackProps extends StackProps {
+  config: EcsMedicConfig;
+}
+
+export class EcsMedicStack extends Stack {
+  readonly diagnose: NodejsFunction;
+  readonly notify: NodejsFunction;
+  readonly topic: sns.Topic;
+  readonly table: dynamodb.Table;
+  readonly recheckQueue: sqs.Queue;
+  /** Dead-letter queues, by what they catch. */
+  readonly deadLetterQueues: { diagnose: sqs.Queue; notify: sqs.Queue; recheck: sqs.Queue };
+  readonly diagnoseRules: events.Rule[];
+  readonly incidentRule: events.Rule;
+  /** The watched clusters' names (context `clusters` may give ARNs); empty for every cluster. */
+  readonly clusterNames: string[];
+
+  constructor(scope: Construct, id: string, props: EcsMedicStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.clusterNames = config.clusters.map((c) => (c.startsWith('arn:') ? c.slice(c.lastIndexOf('/') + 1) : c));
+
+    // Incident store: schema owned by shared/incidents/store.ts.
+    this.table = new dynamodb.Table(this, 'IncidentTable', {
+      partitionKey: { name: incidentTableSchema.partitionKey.name, type: attributeTypes[incidentTableSchema.partitionKey.type] },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: incidentTableSchema.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    for (const index of incidentTableSchema.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey.name, type: attributeTypes[index.partitionKey.type] },
+        projectionType: dynamodb.ProjectionType[index.projection],
+      });
+    }
+
+    // Alert topic, encrypted with a key CloudWatch alarms may use (they cannot publish under the AWS-managed SNS key).
+    const topicKey = new kms.Key(this, 'AlertTopicKey', {
+      description: 'ecs-medic alert topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    };
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromOwnAlarms,
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Alerts', { displayName: 'ecs-medic', masterKey: topicKey, enforceSSL: true });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
+    for (const email of config.alertEmails) this.topic.addSubscription(new EmailSubscription(email));
+
+    // Queues: a DLQ per function (EventBridge target DLQ, Lambda on-failure destination, explicit permanent failures).
+    this.deadLetterQueues = {
+      diagnose: encryptedQueue(this, 'DiagnoseDeadLetters'),
+      notify: encryptedQueue(this, 'NotifyDeadLetters'),
+      recheck: encryptedQueue(this, 'RecheckDeadLetters'),
+    };
+    this.recheckQueue = encryptedQueue(this, 'Recheck', {
+      deliveryDelay: Duration.minutes(config.recheckDelayMinutes),
+      // AWS's advice for a Lambda event source: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(DIAGNOSE_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueues.recheck, maxReceiveCount: 3 },
+    });
+
+    this.diagnose = botFunction(this, 'Diagnose', {
+      entry: 'diagnose',
+      description: 'ecs-medic: diagnoses ECS events and publishes incidents',
+      memorySize: 512,
+      timeout: DIAGNOSE_TIMEOUT,
+      deadLetterQueue: this.deadLetterQueues.diagnose,
+      reservedConcurrentExecutions: config.diagnoseReservedConcurrency ?? undefined,
+      environment: {
+        [ENV.incidentTable]: this.table.tableName,
+        [ENV.eventBus]: 'default',
+        [ENV.dedupWindowSeconds]: String(config.dedupWindowMinutes * 60),
+        [ENV.deadLetterQueueUrl]: this.deadLetterQueues.diagnose.queueUrl,
+        [ENV.recheckQueueUrl]: this.recheckQueue.queueUrl,
+        [ENV.recheckDelaySeconds]: String(config.recheckDelayMinutes * 60),
+      },
+    });
+    const slackSecretArn = config.slackSecretName
+      ? this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: config.slackSecretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
+      : undefined;
+    this.notify = botFunction(this, 'Notify', {
+      entry: 'notify',
+      description: 'ecs-medic: sends incident alerts to SNS and Slack',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      deadLetterQueue: this.deadLetterQueues.notify,
+      environment: {
+        [ENV.topicArn]: this.topic.topicArn,
+        [ENV.deadLetterQueueUrl]: this.deadLetterQueues.notify.queueUrl,
+        ...(slackSecretArn ? { [ENV.slackSecretArn]: slackSecretArn } : {}),
+      },
+    });
+
+    // diagnose: read-only toward the account; writes only incident events, its table and its own queues.
+    for (const statement of readerStatements(this, this.clusterNames)) this.diagnose.addToRolePolicy(statement);
+    this.diagnose.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+      }),
+    );
+    this.diagnose.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: INCIDENT_TABLE_ACTIONS,
+        resources: [this.table.tableArn, ...incidentTableSchema.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`)],
+      }),
+    );
+    this.diagnose.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueues.diagnose.queueArn, this.recheckQueue.queueArn] }),
+    );
+    this.diagnose.addEventSource(new SqsEventSource(this.recheckQueue, { batchSize: 10, reportBatchItemFailures: true }));
+
+    // notify: the only principal that publishes to the topic and reads the Slack secret.
+    this.notify.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+    // Publishing to an encrypted topic needs the key (SNS encrypts on the publisher's behalf).
+    this.notify.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }));
+    if (slackSecretArn) {
+      // Named secrets get a random 6-character suffix.
+      this.notify.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [`${slackSecretArn}-??????`] }));
+    }
+
+    // Rules on the default bus.
+    this.diagnoseRules = Object.entries(diagnosePatterns({ clusters: config.clusters })).map(
+      ([ruleId, pattern]) =>
+        new events.Rule(this, ruleId, {
+          description: `ecs-medic: ${ruleId} → diagnose`,
+          eventPattern: cdkEventPattern(pattern),
+          targets: [new LambdaFunction(this.diagnose, { deadLetterQueue: this.deadLetterQueues.diagnose, ...TARGET_RETRY })],
+        }),
+    );
+    this.incidentRule = new events.Rule(this, 'IncidentEvents', {
+      description: 'ecs-medic: incident events → notify',
+      eventPattern: cdkEventPattern(incidentPattern),
+      targets: [new LambdaFunction(this.notify, { deadLetterQueue: this.deadLetterQueues.notify, ...TARGET_RETRY })],
+    });
+
+    this.addAlarms();
+    this.addDashboard();
+
+    new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn, description: 'Subscribe more endpoints (AWS Chatbot, SMS…) here' });
+    new CfnOutput(this, 'IncidentTableName', { value: this.table.tableName });
+  }
+
+  private addAlarms(): void {
+    const action = new SnsAction(this.topic);
+    const alarm = (id: string, metric: cloudwatch.Metric, description: string) =>
+      metric
+        .createAlarm(this, id, {
+          alarmDescription: description,
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        })
+        .addAlarmAction(action);
+    const period = Duration.minutes(5);
+    const { diagnose, notify, recheck } = this.deadLetterQueues;
+    const deadLetters = (id: string, queue: sqs.Queue, what: string) =>
+      alarm(id, queue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }), `ecs-medic: ${what}`);
+    deadLetters('DiagnoseDeadLettersAlarm', diagnose, 'ECS events the diagnose Lambda could not process (malformed, or failed after retries)');
+    deadLetters('NotifyDeadLettersAlarm', notify, 'incident events the notify Lambda could not deliver');
+    deadLetters('RecheckDeadLettersAlarm', recheck, 'PENDING re-checks that failed three times');
+    alarm('DiagnoseErrorsAlarm', this.diagnose.metricErrors({ period }), 'ecs-medic: the diagnose Lambda failed');
+    alarm('NotifyErrorsAlarm', this.notify.metricErrors({ period }), 'ecs-medic: the notify Lambda failed');
+  }
+
+  /**
+   * Incidents by rule, from the diagnose Lambda's Powertools metrics (dimension `rule` only): a SEARCH on
+   * {namespace,rule} finds every rule's series, including rules added later.
+   */
+  private addDashboard(): void {
+    const period = Duration.hours(1);
+    const byRule = (metricName: string) =>
+      new cloudwatch.GraphWidget({
+        title: `${metricName} by rule`,
+        width: 8,
+        stacked: true,
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${METRICS_NAMESPACE},rule} MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudWatch dynamic label (one series per rule), not a JS template.
+            label: "${PROP('Dim.rule')}",
+            period,
+          }),
+        ],
+      });
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${this.stackName}-incidents` });
+    dashboard.addWidgets(...Object.values(INCIDENT_METRICS).map(byRule));
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Lambda invocations and errors',
+        width: 12,
+        left: [this.diagnose.metricInvocations(), this.notify.metricInvocations()],
+        right: [this.diagnose.metricErrors(), this.notify.metricErrors()],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead-letter queues',
+        width: 12,
+        left: Object.values(this.deadLetterQueues).map((queue) => queue.metricApproximateNumberOfMessagesVisible()),
+      }),
+    );
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Making AWS-originated strings safe for each channel. A stoppedReason, a log
+ * line or a resource name is attacker-influenced text: whoever can name a
+ * container or make an app crash with a chosen message can put `<!channel>` in
+ * it. Every string a finding carries goes through these before it is sent.
+ */
+
+/** C0/C1 control characters (not \t or \n) and bidi overrides, which can hide or reorder what a reader sees. */
+const unsafeCharacters = /(?![\t\n])[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/** Half a surrogate pair has no UTF-8 encoding: SNS would reject the message. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Plain text (email, SNS default): printable text and line breaks only. */
+export function plainText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(unsafeCharacters, '').replace(loneSurrogate, '\uFFFD');
+}
+
+/**
+ * Slack mrkdwn: `&`, `<` and `>` are the only control characters Slack parses
+ * (mentions, links, `<!channel>`); as entities they display literally and do nothing.
+ */
+export function escapeMrkdwn(text: string): string {
+  return plainText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Text inside a Slack code span or block: escaped like mrkdwn (Slack still
+ * parses `<…>` there), and a backtick, which would close the block and let the
+ * rest be read as mrkdwn, becomes U+02CB MODIFIER LETTER GRAVE ACCENT (ˋ).
+ */
+export function escapeCode(text: string): string {
+  return escapeMrkdwn(text).replace(/`/g, '\u02CB');
+}
+
+export function codeBlock(text: string): string {
+  return `\`\`\`\n${escapeCode(text)}\n\`\`\``;
+}
+
+const ELLIPSIS = '…';
+
+/** At most `max` UTF-16 units, never splitting a surrogate pair; cut text ends with "…". */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - ELLIPSIS.length;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}${ELLIPSIS}`;
+}
+
+/** `clip` for escaped mrkdwn: never leaves half an entity (`&am…`) behind. */
+export function clipMrkdwn(text: string, max: number): string {
+  const clipped = clip(text, max);
+  return clipped === text ? text : clipped.replace(/&[a-z]{0,3}…$/, ELLIPSIS);
+}
+
+/**
+ * An SNS `Subject`: "ASCII text that begins with a letter, number, or
+ * punctuation mark; must not include line breaks or control characters; and
+ * must be less than 100 characters long" (SNS Publish API reference). Accents
+ * are folded (é → e), other non-ASCII characters dropped.
+ */
+export function snsSubject(text: string): string {
+  const ascii = text
+    .normalize('NFKD')
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7E]/g, '')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .replace(/^[^A-Za-z0-9\p{P}]+/u, '');
+  const max = 99;
+  if (ascii.length <= max) return ascii;
+  const cut = ascii.slice(0, max - 3);
+  const wordEnd = cut.lastIndexOf(' ');
+  return `${(wordEnd > max - 25 ? cut.slice(0, wordEnd) : cut).trimEnd()}...`;
+}

@@ -1,0 +1,572 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadScenarios } from '../../cli/scenarios';
+import { DEFAULTS, ENV } from '../../shared/bot/config';
+import { type DiagnoseFlowDependencies, diagnoseFlow, type FlowLogger } from '../../shared/bot/diagnose-flow';
+import { sqsDeadLetter } from '../../shared/bot/dead-letter';
+import { eventBridgePublisher, sqsRecheckScheduler } from '../../shared/bot/outputs';
+import { INCIDENT_DETAIL_TYPE, INCIDENT_SOURCE, type IncidentDetail } from '../../shared/bot/incident-event';
+import type { RecheckRequest } from '../../shared/bot/recheck';
+import { dynamoIncidentStore, incidentDocumentClient } from '../../shared/incidents/store';
+import type { SignalKind } from '../../shared/events/signals';
+import type { AccountReader, ReaderOperation } from '../../shared/reader/port';
+import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
+import { defineRule, type RuleMeta } from '../../shared/rules/rule';
+import { awsSample } from '../fixtures/events';
+import { createIncidentTable, dynamoEnv, type LocalDynamo, startDynalite } from '../support/dynalite';
+
+// ---------------------------------------------------------------------------
+// One restart loop: the health-check-grace-period scenario (verbatim stoppedReason
+// "Task failed ELB health checks in (target-group …)", the account as SDK responses).
+const scenario = loadScenarios().find((s) => s.id === 'health-check-grace-period');
+if (!scenario) throw new Error('scenario health-check-grace-period is missing');
+const loopTemplate = scenario.events[0] as { id: string; detail: { taskArn: string } };
+const LOOP_FINGERPRINT = '111111111111|us-west-2|example-cluster|service/webserver|health-check-grace-period|elb-health-check';
+const SERVICE_ARN = 'arn:aws:ecs:us-west-2:111111111111:service/example-cluster/webserver';
+const CLUSTER_ARN = 'arn:aws:ecs:us-west-2:111111111111:cluster/example-cluster';
+const DLQ_URL = 'https://sqs.us-west-2.amazonaws.com/111111111111/ecs-medic-diagnose-dlq';
+const RECHECK_URL = 'https://sqs.us-west-2.amazonaws.com/111111111111/ecs-medic-recheck';
+
+/** Another task of the same loop: the same event with its own event id and task ARN. */
+function loopEvent(n: number): Record<string, unknown> {
+  const taskArn = `arn:aws:ecs:us-west-2:111111111111:task/example-cluster/${n.toString(16).padStart(32, '0')}`;
+  const json = JSON.stringify(loopTemplate).replaceAll(loopTemplate.detail.taskArn, taskArn);
+  return { ...(JSON.parse(json) as Record<string, unknown>), id: `0c3f1e2d-0000-4000-8000-${n.toString(16).padStart(12, '0')}` };
+}
+
+/** The AWS sample Service Action / Deployment event, moved to the loop's service. */
+function serviceEvent(sample: string, id: string): Record<string, unknown> {
+  const event = awsSample(sample);
+  const detail = event.detail as Record<string, unknown>;
+  if ('clusterArn' in detail) detail.clusterArn = CLUSTER_ARN;
+  return { ...event, id, account: '111111111111', region: 'us-west-2', resources: [SERVICE_ARN] };
+}
+
+/** The loop's service, a task of it entering PENDING (the 2025 sample's shape). */
+function pendingTaskEvent(id: string, service = 'webserver'): Record<string, unknown> {
+  const event = loopEvent(9000 + Number.parseInt(id.slice(-4), 16)) as { detail: Record<string, unknown> } & Record<string, unknown>;
+  const { stoppedReason: _r, stopCode: _c, stoppingAt: _s, stoppedAt: _t, executionStoppedAt: _e, ...detail } = event.detail;
+  return { ...event, id, detail: { ...detail, lastStatus: 'PENDING', desiredStatus: 'RUNNING', group: `service:${service}`, containers: [] } };
+}
+
+/** Counts every read, and remembers how many DynamoDB requests preceded the first. */
+function countingReader(inner: AccountReader, local: LocalDynamo) {
+  const reads: string[] = [];
+  let dynamoBeforeFirstRead: string[] | undefined;
+  const reader: AccountReader = {
+    read(operation, input) {
+      dynamoBeforeFirstRead ??= [...local.requests];
+      reads.push(operation);
+      return inner.read(operation, input);
+    },
+  };
+  return { reader, reads, dynamoBeforeFirstRead: () => dynamoBeforeFirstRead };
+}
+
+/** A rule for the flow's own cases, independent of the catalogue's rules. */
+function testRuleMeta<K extends SignalKind>(id: string, signals: K[], needs: ReaderOperation[]): RuleMeta<K> {
+  return { id, title: id, seed: null, severity: 'critical', signals, triggers: '', checks: [], needs, causes: [], autoFix: null };
+}
+
+const eventBridge = mockClient(EventBridgeClient);
+const sqs = mockClient(SQSClient);
+
+function published(): IncidentDetail[] {
+  return eventBridge.commandCalls(PutEventsCommand).map((call) => {
+    const entry = call.args[0].input.Entries?.[0];
+    return JSON.parse(entry?.Detail ?? '{}') as IncidentDetail;
+  });
+}
+const sentTo = (url: string) => sqs.commandCalls(SendMessageCommand).filter((call) => call.args[0].input.QueueUrl === url);
+
+let local: LocalDynamo;
+beforeAll(async () => {
+  local = await startDynalite();
+});
+afterAll(async () => {
+  await local.stop();
+});
+const putEventsAccepted = { FailedEntryCount: 0, Entries: [{ EventId: '11111111-2222-3333-4444-555555555555' }] };
+const messageSent = { MessageId: 'f0e1d2c3-0000-4000-8000-000000000000' };
+beforeEach(() => {
+  eventBridge.reset();
+  sqs.reset();
+  eventBridge.on(PutEventsCommand).resolves(putEventsAccepted);
+  sqs.on(SendMessageCommand).resolves(messageSent);
+});
+
+// ---------------------------------------------------------------------------
+describe('diagnose flow', () => {
+  let tableCount = 0;
+  let now: Date;
+  const invocation = () => ({ deadline: new Date(now.getTime() + 30_000) });
+  const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() } satisfies FlowLogger;
+
+  async function setup(options: { snapshot?: Snapshot; overrides?: Partial<DiagnoseFlowDependencies>; documents?: DynamoDBDocumentClient } = {}) {
+    tableCount += 1;
+    const tableName = `flow-${tableCount}`;
+    await createIncidentTable(local.client, tableName);
+    local.resetRequests();
+    const counting = countingReader(snapshotReader(options.snapshot ?? scenario?.snapshot ?? {}), local);
+    const store = dynamoIncidentStore({ client: options.documents ?? local.documents, tableName, windowSeconds: DEFAULTS.dedupWindowSeconds, clock: () => now });
+    const flow = diagnoseFlow({
+      store,
+      reader: counting.reader,
+      publish: eventBridgePublisher(new EventBridgeClient({ region: 'us-west-2' })),
+      deadLetter: sqsDeadLetter(new SQSClient({ region: 'us-west-2' }), DLQ_URL),
+      scheduleRecheck: sqsRecheckScheduler(new SQSClient({ region: 'us-west-2' }), RECHECK_URL, 300),
+      recheckClaimSeconds: 300,
+      clock: () => now,
+      logger,
+      ...options.overrides,
+    });
+    const incident = async (fingerprint = LOOP_FINGERPRINT) =>
+      (await local.documents.send(new GetCommand({ TableName: tableName, Key: { pk: `incident#${fingerprint}` } }))).Item;
+    return { flow, reads: counting.reads, dynamoBeforeFirstRead: counting.dynamoBeforeFirstRead, incident };
+  }
+
+  beforeEach(() => {
+    now = new Date('2025-05-06T11:05:00.000Z');
+    vi.clearAllMocks();
+  });
+
+  it('opens an incident: records it before any read, investigates, publishes one opened event', async () => {
+    const { flow, reads, dynamoBeforeFirstRead, incident } = await setup();
+    const outcome = await flow.handleEvent(loopEvent(1), invocation());
+
+    expect(outcome).toEqual({ status: 'processed', opened: ['health-check-grace-period'], repeated: [], resolved: [], rechecksScheduled: 0 });
+    // Claim the delivery, try it as a repeat, open it: all before the account is read.
+    expect(dynamoBeforeFirstRead()).toEqual(['PutItem', 'UpdateItem', 'PutItem']);
+    // Then: announce the incident, complete the delivery.
+    expect(local.requests.slice(3)).toEqual(['UpdateItem', 'UpdateItem']);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.length).toBeLessThanOrEqual(8);
+
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    const entry = eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries;
+    expect(entry).toHaveLength(1);
+    expect(entry?.[0]).toMatchObject({ Source: INCIDENT_SOURCE, DetailType: INCIDENT_DETAIL_TYPE });
+    expect(entry?.[0]?.EventBusName).toBeUndefined();
+    const [detail] = published();
+    expect(detail).toMatchObject({
+      schemaVersion: 1,
+      state: 'opened',
+      fingerprint: LOOP_FINGERPRINT,
+      occurrences: 1,
+      firstSeen: now.toISOString(),
+      lastSeen: now.toISOString(),
+      trigger: { id: loopEvent(1).id, detailType: 'ECS Task State Change' },
+      finding: { rule: 'health-check-grace-period', cause: 'elb-health-check', resource: { cluster: 'example-cluster', service: 'webserver' } },
+    });
+    // The published finding is the investigated one: it carries what the account said.
+    expect(detail?.finding.evidence.some((e) => e.source.startsWith('ecs:') || e.source.startsWith('elasticloadbalancing:'))).toBe(true);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 0);
+    expect(await incident()).toMatchObject({ state: 'open', occurrences: 1, announced: true, serviceKey: '111111111111|us-west-2|example-cluster|webserver' });
+  });
+
+  it('an exact duplicate (same event id) costs one DynamoDB write: 0 reads, 0 publishes', async () => {
+    const { flow, reads } = await setup();
+    await flow.handleEvent(loopEvent(1), invocation());
+    const readsForOpen = reads.length;
+    local.resetRequests();
+
+    expect(await flow.handleEvent(loopEvent(1), invocation())).toMatchObject({ status: 'duplicate', opened: [], repeated: [] });
+    expect(reads).toHaveLength(readsForOpen);
+    expect(local.requests).toEqual(['PutItem']);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+  });
+
+  it('a repeat of the open incident increments its counter: 0 reads, 0 publishes', async () => {
+    const { flow, reads, incident } = await setup();
+    await flow.handleEvent(loopEvent(1), invocation());
+    const readsForOpen = reads.length;
+    local.resetRequests();
+
+    expect(await flow.handleEvent(loopEvent(2), invocation())).toEqual({
+      status: 'processed',
+      opened: [],
+      repeated: ['health-check-grace-period'],
+      resolved: [],
+      rechecksScheduled: 0,
+    });
+    expect(reads).toHaveLength(readsForOpen);
+    expect(local.requests).toEqual(['PutItem', 'UpdateItem', 'UpdateItem']);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(await incident()).toMatchObject({ state: 'open', occurrences: 2 });
+  });
+
+  it.each([
+    ['a steady state', 'service-action-service-steady-state', 'SERVICE_STEADY_STATE'],
+    ['a completed deployment', 'deployment-service-deployment-completed', 'SERVICE_DEPLOYMENT_COMPLETED'],
+  ])('%s of the service resolves its open incident with one resolved event', async (_name, sample, eventName) => {
+    const { flow, reads, incident } = await setup();
+    await flow.handleEvent(loopEvent(1), invocation());
+    await flow.handleEvent(loopEvent(2), invocation());
+    const readsBefore = reads.length;
+    now = new Date('2025-05-06T11:20:00.000Z');
+
+    const outcome = await flow.handleEvent(serviceEvent(sample, 'a0b1c2d3-0000-4000-8000-000000000001'), invocation());
+    expect(outcome).toMatchObject({ status: 'processed', resolved: ['health-check-grace-period'], opened: [] });
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 2);
+    const [opened, resolved] = published();
+    expect(resolved).toEqual({
+      schemaVersion: 1,
+      state: 'resolved',
+      fingerprint: LOOP_FINGERPRINT,
+      occurrences: 2,
+      firstSeen: '2025-05-06T11:05:00.000Z',
+      lastSeen: '2025-05-06T11:05:00.000Z',
+      finding: opened?.finding,
+      trigger: { id: 'a0b1c2d3-0000-4000-8000-000000000001', detailType: sample.startsWith('service') ? 'ECS Service Action' : 'ECS Deployment State Change', eventName },
+    });
+    expect(reads).toHaveLength(readsBefore);
+    expect(await incident()).toMatchObject({ state: 'resolved' });
+
+    // Steady state is re-reported: nothing more is announced. The next failure opens a new incident.
+    await flow.handleEvent(serviceEvent(sample, 'a0b1c2d3-0000-4000-8000-000000000002'), invocation());
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 2);
+    expect((await flow.handleEvent(loopEvent(3), invocation())).opened).toEqual(['health-check-grace-period']);
+  });
+
+  it('a malformed event goes to the DLQ with its reason, is logged once and acknowledged', async () => {
+    const { flow, reads } = await setup();
+    const malformed = { ...loopEvent(1), detail: { ...(loopEvent(1).detail as object), lastStatus: 42 } };
+
+    expect(await flow.handleEvent(malformed, invocation())).toMatchObject({ status: 'rejected' });
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+    expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
+      QueueUrl: DLQ_URL,
+      MessageBody: JSON.stringify(malformed),
+      MessageAttributes: { reason: { DataType: 'String', StringValue: 'invalid event: detail.lastStatus should be string, is number' } },
+    });
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith('event rejected: sent to the dead-letter queue', {
+      reason: 'invalid event: detail.lastStatus should be string, is number',
+      field: 'detail.lastStatus',
+    });
+    expect(local.requests).toEqual([]);
+    expect(reads).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+  });
+
+  it.each([
+    ['not an object', null, 'invalid event: (event) should be object, is null'],
+    ['not from ECS', { ...loopEvent(1), source: 'aws.ec2' }, 'invalid event: source should be "aws.ecs", is "aws.ec2"'],
+    ['an unsupported detail-type', { ...loopEvent(1), 'detail-type': 'ECS Something New' }, 'unsupported detail-type "ECS Something New"'],
+  ])('%s is dead-lettered, not retried', async (_name, raw, reason) => {
+    const { flow } = await setup();
+    await expect(flow.handleEvent(raw, invocation())).resolves.toMatchObject({ status: 'rejected' });
+    expect(sentTo(DLQ_URL)).toHaveLength(1);
+    expect(sentTo(DLQ_URL)[0]?.args[0].input.MessageAttributes?.reason?.StringValue).toBe(reason);
+  });
+
+  it('a rule failing on an event is permanent too: DLQ, acknowledged', async () => {
+    const crashing = defineRule({
+      meta: testRuleMeta('crashing', ['task-stopped'], []),
+      detect: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'match')");
+      },
+    });
+    const { flow } = await setup({ overrides: { rules: [crashing] } });
+    await expect(flow.handleEvent(loopEvent(1), invocation())).resolves.toMatchObject({ status: 'rejected' });
+    expect(sentTo(DLQ_URL)[0]?.args[0].input.MessageAttributes?.reason?.StringValue).toBe(
+      "diagnosis failed on this event: TypeError: Cannot read properties of undefined (reading 'match')",
+    );
+  });
+
+  it('DynamoDB throttling throws, so Lambda retries; nothing is published or dead-lettered', async () => {
+    const documents = incidentDocumentClient(local.client);
+    const throttled = mockClient(documents);
+    throttled.on(PutCommand).rejects(Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException' }));
+    const { flow, reads } = await setup({ documents });
+    await expect(flow.handleEvent(loopEvent(1), invocation())).rejects.toThrow('Rate of requests exceeds the allowed throughput.');
+    expect(reads).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 0);
+    throttled.restore();
+  });
+
+  it('a failed PutEvents entry throws and gives everything back: the retry opens and alerts once', async () => {
+    const { flow, incident } = await setup();
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' }] })
+      .resolves(putEventsAccepted);
+    await expect(flow.handleEvent(loopEvent(1), invocation())).rejects.toThrow('PutEvents rejected the incident event: ThrottlingException: Rate exceeded');
+    expect(await incident()).toBeUndefined();
+
+    // Lambda's retry of the same delivery.
+    expect((await flow.handleEvent(loopEvent(1), invocation())).opened).toEqual(['health-check-grace-period']);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 2);
+    expect(published().map((d) => d.state)).toEqual(['opened', 'opened']);
+    expect(await incident()).toMatchObject({ announced: true, occurrences: 1 });
+  });
+
+  it('a failed resolved announcement is undone, so the retry resolves and announces it', async () => {
+    const { flow } = await setup();
+    // Opened: accepted; resolved: a 5xx (after the SDK's retries); the retry: accepted.
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce(putEventsAccepted)
+      .rejectsOnce(Object.assign(new Error('Service Unavailable'), { name: 'InternalException' }))
+      .resolves(putEventsAccepted);
+    await flow.handleEvent(loopEvent(1), invocation());
+    const steady = serviceEvent('service-action-service-steady-state', 'a0b1c2d3-0000-4000-8000-000000000003');
+    await expect(flow.handleEvent(steady, invocation())).rejects.toThrow('Service Unavailable');
+    expect((await flow.handleEvent(steady, invocation())).resolved).toEqual(['health-check-grace-period']);
+    // The call that failed, then the retry's: the resolution was not lost.
+    expect(published().map((d) => d.state)).toEqual(['opened', 'resolved', 'resolved']);
+  });
+
+  it('tasks entering PENDING schedule one re-check per service, not per task', async () => {
+    const { flow } = await setup();
+    const first = await flow.handleEvent(pendingTaskEvent('b0000000-0000-4000-8000-000000000001'), invocation());
+    await flow.handleEvent(pendingTaskEvent('b0000000-0000-4000-8000-000000000002'), invocation());
+    await flow.handleEvent(pendingTaskEvent('b0000000-0000-4000-8000-000000000003', 'api'), invocation());
+
+    expect(first).toEqual({ status: 'processed', opened: [], repeated: [], resolved: [], rechecksScheduled: 1 });
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 2);
+    expect(sentTo(RECHECK_URL)).toHaveLength(2);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
+      QueueUrl: RECHECK_URL,
+      DelaySeconds: 300,
+      MessageBody: JSON.stringify({
+        kind: 'pending-recheck',
+        account: '111111111111',
+        region: 'us-west-2',
+        clusterArn: CLUSTER_ARN,
+        service: 'webserver',
+        firstSeen: now.toISOString(),
+      } satisfies RecheckRequest),
+    });
+    // Once the re-check has run (its delay is over), a new PENDING task plans the next one.
+    now = new Date(now.getTime() + 301_000);
+    await flow.handleEvent(pendingTaskEvent('b0000000-0000-4000-8000-000000000004'), invocation());
+    expect(sentTo(RECHECK_URL)).toHaveLength(3);
+  });
+
+  it('a re-check that cannot be sent releases its claim and throws', async () => {
+    const { flow } = await setup();
+    sqs.on(SendMessageCommand).rejectsOnce(Object.assign(new Error('We encountered an internal error.'), { name: 'InternalError' })).resolves(messageSent);
+    const event = pendingTaskEvent('b0000000-0000-4000-8000-000000000005');
+    await expect(flow.handleEvent(event, invocation())).rejects.toThrow('We encountered an internal error.');
+    expect((await flow.handleEvent(event, invocation())).rechecksScheduled).toBe(1);
+  });
+
+  describe('re-check messages', () => {
+    const request: RecheckRequest = {
+      kind: 'pending-recheck',
+      account: '111111111111',
+      region: 'us-west-2',
+      clusterArn: CLUSTER_ARN,
+      service: 'webserver',
+      firstSeen: '2025-05-06T11:00:00.000Z',
+    };
+    const taskArns = ['aa', 'bb', 'cc'].map((id) => `arn:aws:ecs:us-west-2:111111111111:task/example-cluster/${id}`);
+    const recheckSnapshot = (statuses: string[]): Snapshot => ({
+      'ecs:DescribeServices': [
+        {
+          input: { cluster: 'example-cluster', services: ['webserver'] },
+          output: { services: [{ serviceName: 'webserver', clusterArn: CLUSTER_ARN, desiredCount: 3, runningCount: 1, pendingCount: 2 }], failures: [] },
+        },
+      ],
+      'ecs:ListTasks': [{ input: { cluster: 'example-cluster', serviceName: 'webserver', desiredStatus: 'RUNNING' }, output: { taskArns } }],
+      'ecs:DescribeTasks': [
+        {
+          input: { cluster: 'example-cluster', tasks: taskArns },
+          output: {
+            tasks: statuses.map((lastStatus, i) => ({ taskArn: taskArns[i], lastStatus, desiredStatus: 'RUNNING', createdAt: `2025-05-06T11:0${i}:00.000Z` })),
+            failures: [],
+          },
+        },
+      ],
+    });
+    // Stands in for capacity-pending: claims the signal and reads the service again (served from the cache).
+    const stuckRule = defineRule({
+      meta: testRuleMeta('stuck-test', ['pending-recheck'], ['ecs:DescribeServices']),
+      detect: (signal) => ({
+        cause: null,
+        specificity: 'root-cause',
+        explanation: `${signal.stuckTasks.length} tasks waited ${signal.waitedSeconds} s`,
+        fix: '',
+        evidence: [],
+      }),
+      async investigate(_detection, signal, context) {
+        await context.read('ecs:DescribeServices', { cluster: signal.resource.cluster ?? '', services: [signal.resource.service ?? ''] }, 'the service');
+        return undefined;
+      },
+    });
+
+    it('tasks still PENDING: DescribeServices, ListTasks, ONE DescribeTasks, then the usual detect → record → publish', async () => {
+      const { flow, reads } = await setup({ snapshot: recheckSnapshot(['RUNNING', 'PENDING', 'PROVISIONING']), overrides: { rules: [stuckRule] } });
+      const outcome = await flow.handleRecheck(JSON.stringify(request), 'c0000000-0000-4000-8000-000000000001', invocation());
+      expect(outcome.opened).toEqual(['stuck-test']);
+      expect(reads).toEqual(['ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks']);
+      const [detail] = published();
+      expect(detail).toMatchObject({
+        state: 'opened',
+        fingerprint: '111111111111|us-west-2|example-cluster|service/webserver|stuck-test|-',
+        trigger: { id: 'c0000000-0000-4000-8000-000000000001', detailType: 'pending-recheck' },
+        // The oldest stuck task was created at 11:01; now is 11:05.
+        finding: { explanation: '2 tasks waited 240 s', resource: { cluster: 'example-cluster', service: 'webserver' } },
+      });
+      // The same message delivered again is a duplicate.
+      expect((await flow.handleRecheck(JSON.stringify(request), 'c0000000-0000-4000-8000-000000000001', invocation())).status).toBe('duplicate');
+    });
+
+    it('with the catalogue, capacity-pending claims the signal; the service is read once', async () => {
+      const { flow, reads } = await setup({ snapshot: recheckSnapshot(['RUNNING', 'PENDING', 'PENDING']) });
+      const outcome = await flow.handleRecheck(JSON.stringify(request), 'c0000000-0000-4000-8000-000000000005', invocation());
+      expect(outcome.opened).toContain('capacity-pending');
+      expect(reads.slice(0, 3)).toEqual(['ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks']);
+      expect(reads.filter((operation) => operation === 'ecs:DescribeServices')).toHaveLength(1);
+      expect(published()[0]).toMatchObject({ state: 'opened', finding: { rule: 'capacity-pending', resource: { service: 'webserver' } } });
+    });
+
+    it('nothing still waiting: nothing published', async () => {
+      const { flow, reads } = await setup({ snapshot: recheckSnapshot(['RUNNING', 'RUNNING', 'RUNNING']), overrides: { rules: [stuckRule] } });
+      expect(await flow.handleRecheck(JSON.stringify(request), 'c0000000-0000-4000-8000-000000000002', invocation())).toMatchObject({ status: 'processed', opened: [] });
+      expect(reads).toEqual(['ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks']);
+      expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    });
+
+    it('the account refusing the reads is not the bot failing: logged, acknowledged', async () => {
+      const refused: Snapshot = {
+        'ecs:DescribeServices': [
+          { input: { cluster: 'example-cluster', services: ['webserver'] }, error: { name: 'AccessDeniedException', message: 'User is not authorized to perform: ecs:DescribeServices' } },
+        ],
+      };
+      const { flow } = await setup({ snapshot: refused, overrides: { rules: [stuckRule] } });
+      await expect(flow.handleRecheck(JSON.stringify(request), 'c0000000-0000-4000-8000-000000000003', invocation())).resolves.toMatchObject({ status: 'processed' });
+      expect(logger.warn).toHaveBeenCalledWith('re-check could not read the service', expect.objectContaining({ reason: 'AccessDeniedException: User is not authorized to perform: ecs:DescribeServices' }));
+      expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    });
+
+    it.each([
+      ['not JSON', 'pending-recheck webserver', 're-check message is not JSON'],
+      ['another kind', JSON.stringify({ ...request, kind: 'sweep' }), 're-check message kind should be "pending-recheck", is "sweep"'],
+      ['no service', JSON.stringify({ ...request, service: '' }), 're-check message service should be a non-empty string'],
+    ])('%s: dead-lettered as it came, acknowledged', async (_name, body, reason) => {
+      const { flow } = await setup({ overrides: { rules: [stuckRule] } });
+      await expect(flow.handleRecheck(body, 'c0000000-0000-4000-8000-000000000004', invocation())).resolves.toMatchObject({ status: 'rejected' });
+      expect(sentTo(DLQ_URL)).toHaveLength(1);
+      expect(sentTo(DLQ_URL)[0]?.args[0].input.MessageBody).toBe(body);
+      expect(sentTo(DLQ_URL)[0]?.args[0].input.MessageAttributes?.reason?.StringValue).toContain(reason);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The Lambda handler, wired as in the account: the reader stands in for the live one.
+const liveReads = vi.hoisted(() => ({ calls: [] as string[] }));
+vi.mock('../../shared/reader/live', async () => {
+  const { loadScenarios: load } = await import('../../cli/scenarios');
+  const { snapshotReader: replay } = await import('../../shared/reader/snapshot');
+  const inner = replay(load().find((s) => s.id === 'health-check-grace-period')?.snapshot ?? {});
+  const reader: AccountReader = {
+    read(operation, input) {
+      liveReads.calls.push(operation);
+      return inner.read(operation, input);
+    },
+  };
+  return { liveReader: () => reader };
+});
+
+function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'ecs-medic-diagnose',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-west-2:111111111111:function:ecs-medic-diagnose',
+    memoryLimitInMB: '512',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: '/aws/lambda/ecs-medic-diagnose',
+    logStreamName: '2025/05/06/[$LATEST]0123456789abcdef',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+describe('diagnose handler', () => {
+  const tableName = 'handler-incidents';
+  let handler: (event: unknown, context: Context) => Promise<unknown>;
+
+  beforeAll(async () => {
+    await createIncidentTable(local.client, tableName);
+    for (const [name, value] of Object.entries(dynamoEnv(local))) vi.stubEnv(name, value);
+    vi.stubEnv(ENV.incidentTable, tableName);
+    vi.stubEnv(ENV.deadLetterQueueUrl, DLQ_URL);
+    vi.stubEnv(ENV.recheckQueueUrl, RECHECK_URL);
+    ({ handler } = await import('../../functions/diagnose/handler'));
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+  beforeEach(() => {
+    liveReads.calls.length = 0;
+    local.resetRequests();
+  });
+
+  const incident = async () => (await local.documents.send(new GetCommand({ TableName: tableName, Key: { pk: `incident#${LOOP_FINGERPRINT}` } }))).Item;
+
+  it('the storm: 200 task-stopped events of one loop, 200 concurrent invocations, exactly one alert', async () => {
+    const storm = Array.from({ length: 200 }, (_, i) => loopEvent(10_000 + i));
+    const answers = await Promise.all(storm.map((event) => handler(event, lambdaContext())));
+
+    expect(answers.every((answer) => answer === undefined)).toBe(true);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(published()[0]).toMatchObject({ state: 'opened', fingerprint: LOOP_FINGERPRINT, occurrences: 1 });
+    expect(await incident()).toMatchObject({ state: 'open', occurrences: 200, announced: true });
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 0);
+
+    // The account is read for the one incident only.
+    const singleIncidentReads = liveReads.calls.length;
+    expect(singleIncidentReads).toBeGreaterThan(0);
+    expect(singleIncidentReads).toBeLessThanOrEqual(8);
+    // Per event: claim (PutItem), repeat or open (1 UpdateItem, +PutItem and UpdateItem when racing the opener), complete (UpdateItem).
+    const counts = local.requestCounts();
+    expect(counts.PutItem).toBeGreaterThanOrEqual(201);
+    expect(counts.UpdateItem).toBeGreaterThanOrEqual(200 + 200 + 1);
+    expect(local.requests.length).toBeLessThanOrEqual(200 * 5);
+    console.info(`storm: ${local.requests.length} DynamoDB calls ${JSON.stringify(counts)}; ${singleIncidentReads} reader calls (${liveReads.calls.join(', ')}); 1 PutEvents`);
+
+    // The same 200 deliveries again (EventBridge or Lambda duplicates): 200 claims refused, nothing else.
+    local.resetRequests();
+    liveReads.calls.length = 0;
+    await Promise.all(storm.map((event) => handler(event, lambdaContext())));
+    expect(local.requestCounts()).toEqual({ PutItem: 200 });
+    expect(liveReads.calls).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+  });
+
+  it('an SQS batch: a bad re-check message is dead-lettered, a message that fails transiently is reported for redelivery', async () => {
+    sqs.on(SendMessageCommand, { QueueUrl: DLQ_URL, MessageBody: 'second' }).rejects(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' }));
+    const record = (messageId: string, body: string) => ({
+      messageId,
+      receiptHandle: 'AQEB',
+      body,
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1746529500000', SenderId: 'AROA', ApproximateFirstReceiveTimestamp: '1746529500000' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-west-2:111111111111:ecs-medic-recheck',
+      awsRegion: 'us-west-2',
+    });
+    const batch: SQSEvent = { Records: [record('d0000000-0000-4000-8000-000000000001', 'first'), record('d0000000-0000-4000-8000-000000000002', 'second')] };
+
+    expect(await handler(batch, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: 'd0000000-0000-4000-8000-000000000002' }] });
+    expect(sentTo(DLQ_URL).map((call) => call.args[0].input.MessageBody)).toEqual(['first', 'second']);
+  });
+
+  it('a malformed EventBridge event never crashes the handler', async () => {
+    await expect(handler({ hello: 'world' }, lambdaContext())).resolves.toBeUndefined();
+    expect(sentTo(DLQ_URL)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,278 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { IncidentDetail } from '../../shared/bot/incident-event';
+import type { Finding } from '../../shared/findings';
+import { type ChatbotNotification, chatbotNotification, threadId } from '../../shared/notify/chatbot';
+import { exampleIncident } from '../../shared/notify/example';
+import { consoleLinks } from '../../shared/notify/links';
+import { SLACK_LIMITS, type SlackBlock, slackMessage } from '../../shared/notify/slack';
+import { messageAttributes, publishInput, SNS_MAX_BYTES } from '../../shared/notify/sns';
+import { alertSubject, alertText } from '../../shared/notify/text';
+
+const TOPIC = 'arn:aws:sns:us-west-2:111111111111:ecs-medic-alerts';
+
+let opened: IncidentDetail;
+let resolved: IncidentDetail;
+beforeAll(async () => {
+  opened = await exampleIncident('health-check-grace-period');
+  resolved = await exampleIncident('health-check-grace-period', 'resolved');
+});
+
+/** The real finding with attacker-chosen text wherever AWS strings land. */
+function hostile(detail: IncidentDetail): IncidentDetail {
+  const finding: Finding = {
+    ...detail.finding,
+    explanation: `Stopped: <!channel> see <https://evil.example|the fix> & <@U024BE7LH>\u202E\u0007 ${detail.finding.explanation}`,
+    fix: 'aws ecs update-service --service web ``` <!here> `rm -rf /`',
+    resource: { ...detail.finding.resource, service: 'web<!channel>', cluster: 'prod' },
+    evidence: [{ source: 'detail.stoppedReason', observed: 'Essential container exited: <!everyone> ```' }, ...detail.finding.evidence],
+    unchecked: [{ check: 'logs <!subteam^S123>', reason: 'AccessDenied <b>' }],
+  };
+  return { ...detail, finding };
+}
+
+function mrkdwnTexts(blocks: SlackBlock[]): string[] {
+  return blocks.flatMap((block) => {
+    if (block.type === 'context') return block.elements.map((e) => e.text);
+    if (block.type === 'divider') return [];
+    return [block.text.text];
+  });
+}
+
+describe('plain text (SNS default and email)', () => {
+  it('reads like the CLI alert, with the incident and console links', () => {
+    const text = alertText(opened);
+    expect(text).toMatch(/^CRITICAL {2}Tasks are killed by health checks/);
+    expect(text).toContain('  rule:      health-check-grace-period (elb-health-check)\n');
+    expect(text).toContain('  where:     cluster example-cluster · service webserver');
+    expect(text).toContain('  evidence:\n    - detail.stoppedReason: Task failed ELB health checks');
+    expect(text).toContain('  fix:       aws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 90');
+    expect(text).toContain('  seen:      3 times, 2025-05-06T11:03:08Z to 2025-05-06T11:05:05Z');
+    expect(text).toContain(
+      '  console:   ECS service: https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/example-cluster/services/webserver/health?region=us-west-2',
+    );
+    expect(text).toContain('  incident:  111111111111|us-west-2|example-cluster|service/webserver|health-check-grace-period|elb-health-check');
+  });
+
+  it('is one short message when the incident is resolved', () => {
+    const text = alertText(resolved);
+    expect(text.split('\n')[0]).toBe('RESOLVED  Tasks are killed by health checks, likely before they finish starting');
+    expect(text).toContain('  resolved:  by ECS Task State Change at 2025-05-06T11:05:05Z');
+    expect(text).not.toContain('fix:');
+    expect(text.split('\n').length).toBeLessThanOrEqual(8);
+  });
+
+  it('has an SNS-safe subject that names the service first', () => {
+    expect(alertSubject(opened)).toBe('[ecs-medic] CRITICAL webserver: Tasks are killed by health checks, likely before they finish...');
+    expect(alertSubject(resolved)).toMatch(/^\[ecs-medic\] RESOLVED webserver: /);
+    for (const detail of [opened, resolved, hostile(opened)]) {
+      expect(alertSubject(detail)).toMatch(/^[\x20-\x7E]{1,99}$/);
+    }
+  });
+
+  it('carries no control or bidi characters from AWS strings', () => {
+    const text = alertText(hostile(opened));
+    expect(text).not.toMatch(/(?![\t\n])[\p{Cc}\u202E]/u);
+    expect(text).toContain('<!channel>'); // plain text: no markup, nothing to trigger
+  });
+});
+
+describe('Slack Block Kit', () => {
+  it('has the header, what and where, why, evidence, the fix in a code block, links and a fallback', () => {
+    const message = slackMessage(opened);
+    expect(message.text).toBe(
+      'CRITICAL: Tasks are killed by health checks, likely before they finish starting — cluster example-cluster · service webserver · task family webserver · task a1173316d40a45dea9',
+    );
+    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'section', 'section', 'context']);
+    expect(message.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: ':rotating_light: CRITICAL: Tasks are killed by health checks, likely before they finish starting', emoji: true },
+    });
+    const [, where, why, evidence, fix, links] = mrkdwnTexts(message.blocks);
+    expect(where).toBe(
+      '*Where:* cluster example-cluster · service webserver · task family webserver · task a1173316d40a45dea9\n*Rule:* `health-check-grace-period` (elb-health-check)\n*Seen:* 3 times, 2025-05-06T11:03:08Z to 2025-05-06T11:05:05Z',
+    );
+    expect(why).toMatch(/^\*Why\*\n3 tasks of service webserver failed the same health check/);
+    expect(evidence).toMatch(/^\*Evidence\*\n• \*detail\.stoppedReason\*: Task failed ELB health checks/);
+    expect(fix).toMatch(/^\*Fix\*\n```\naws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 90\n/);
+    expect(fix?.endsWith('\n```')).toBe(true);
+    expect(links).toBe(
+      '*Console:* <https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/example-cluster/services/webserver/health?region=us-west-2|ECS service>  ·  <https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/example-cluster/tasks/a1173316d40a45dea9/configuration?region=us-west-2|ECS task>',
+    );
+  });
+
+  it('says "resolved" in one short message', () => {
+    const message = slackMessage(resolved);
+    expect(message.text).toMatch(/^RESOLVED: Tasks are killed/);
+    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section']);
+    expect(mrkdwnTexts(message.blocks)[1]).toContain('*Resolved by:* ECS Task State Change at 2025-05-06T11:05:05Z');
+  });
+
+  it('makes every AWS string inert: no mention, no link, no broken code block', () => {
+    const message = slackMessage(hostile(opened));
+    const json = JSON.stringify(message);
+    for (const live of ['<!channel>', '<!here>', '<!everyone>', '<@U024BE7LH>', '<https://evil', '<!subteam', '<b>']) {
+      expect(json).not.toContain(live);
+    }
+    expect(json).toContain('&lt;!channel&gt;');
+    const fix = mrkdwnTexts(message.blocks).find((t) => t.startsWith('*Fix*')) as string;
+    expect(fix.match(/```/g)).toHaveLength(2);
+    expect(fix).toContain('ˋˋˋ &lt;!here&gt; ˋrm -rf /ˋ');
+    // The only links are ecs-medic's own, with the hostile name URL-encoded inside them.
+    expect(json.match(/<https:[^|>]+\|/g)).toHaveLength(2);
+    expect(json).toContain('/services/web%3C!channel%3E/health');
+  });
+
+  it('stays within Block Kit limits however long the finding', () => {
+    const huge = hostile(opened);
+    huge.finding = {
+      ...huge.finding,
+      title: 'T'.repeat(500),
+      explanation: '&<>'.repeat(5000),
+      fix: '`&'.repeat(5000),
+      evidence: Array.from({ length: 200 }, (_, i) => ({ source: `src${i}`, observed: '<'.repeat(2000) })),
+      unchecked: Array.from({ length: 200 }, (_, i) => ({ check: `check ${i}`, reason: '>'.repeat(2000) })),
+    };
+    const message = slackMessage(huge);
+    expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    const header = message.blocks[0];
+    expect(header?.type === 'header' && header.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
+    for (const text of mrkdwnTexts(message.blocks)) {
+      expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      expect(text).not.toMatch(/&[a-z]{0,3}…/); // no half entity
+    }
+    const texts = mrkdwnTexts(message.blocks);
+    expect(texts.find((t) => t.startsWith('*Fix*'))?.match(/```/g)).toHaveLength(2);
+    expect(texts.find((t) => t.startsWith('*Evidence*'))).toMatch(/\n… and \d+ more not shown$/);
+    expect(message.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+  });
+});
+
+describe('AWS Chatbot custom notification', () => {
+  it('follows the custom-notification schema, threaded per incident', () => {
+    const note: ChatbotNotification = chatbotNotification(opened, 'evt-1');
+    expect(note).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      id: 'evt-1',
+      content: {
+        textType: 'client-markdown',
+        title: ':rotating_light: CRITICAL: Tasks are killed by health checks, likely before they finish starting',
+        nextSteps: [
+          'ECS service: https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/example-cluster/services/webserver/health?region=us-west-2',
+          'ECS task: https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/example-cluster/tasks/a1173316d40a45dea9/configuration?region=us-west-2',
+        ],
+        keywords: ['critical', 'health-check-grace-period', 'elb-health-check'],
+      },
+      metadata: {
+        threadId: threadId(opened.fingerprint),
+        eventType: 'ecs-medic-incident-opened',
+        additionalContext: { rule: 'health-check-grace-period', severity: 'critical', state: 'opened', occurrences: '3', cause: 'elb-health-check' },
+      },
+    });
+    expect(note.content.description).toContain('*Fix:*\n```\naws ecs update-service --cluster example-cluster --service webserver');
+    expect(chatbotNotification(resolved, 'evt-2').metadata?.threadId).toBe(note.metadata?.threadId);
+    expect(note.metadata?.threadId).toMatch(/^ecs-medic-[0-9a-f]{32}$/);
+  });
+
+  it('escapes AWS strings like Slack mrkdwn', () => {
+    const json = JSON.stringify(chatbotNotification(hostile(opened), 'evt-1'));
+    for (const live of ['<!channel>', '<!here>', '<@U024BE7LH>', '<https://evil']) expect(json).not.toContain(live);
+  });
+});
+
+describe('SNS Publish', () => {
+  it('sends one JSON-structured message: text for default and email, Chatbot JSON for https', () => {
+    const input = publishInput(opened, 'evt-1', TOPIC);
+    expect(input).toEqual({
+      TopicArn: TOPIC,
+      Subject: alertSubject(opened),
+      MessageStructure: 'json',
+      Message: expect.any(String),
+      MessageAttributes: {
+        rule: { DataType: 'String', StringValue: 'health-check-grace-period' },
+        severity: { DataType: 'String', StringValue: 'critical' },
+        state: { DataType: 'String', StringValue: 'opened' },
+        cluster: { DataType: 'String', StringValue: 'example-cluster' },
+        service: { DataType: 'String', StringValue: 'webserver' },
+      },
+    });
+    const message = JSON.parse(input.Message as string) as Record<string, string>;
+    expect(Object.keys(message)).toEqual(['default', 'email', 'https']);
+    expect(message.default).toBe(alertText(opened));
+    expect(message.email).toBe(message.default);
+    expect(JSON.parse(message.https as string)).toEqual(chatbotNotification(opened, 'evt-1'));
+  });
+
+  it('leaves out attributes a finding does not name (SNS rejects empty values)', () => {
+    const { cluster: _cluster, service: _service, ...resource } = opened.finding.resource;
+    const attributes = messageAttributes({ ...opened, finding: { ...opened.finding, resource: { ...resource, cluster: '  ' } } });
+    expect(Object.keys(attributes)).toEqual(['rule', 'severity', 'state']);
+  });
+
+  it('stays under 256 KB with the longest finding, in 3-byte characters', () => {
+    const huge: IncidentDetail = {
+      ...opened,
+      fingerprint: '€'.repeat(10_000),
+      finding: {
+        ...opened.finding,
+        title: '€'.repeat(10_000),
+        explanation: '€'.repeat(100_000),
+        fix: '€"'.repeat(50_000),
+        resource: {
+          ...Object.fromEntries(['account', 'cluster', 'service', 'taskFamily', 'task', 'container', 'containerInstance'].map((key) => [key, '€'.repeat(10_000)])),
+          region: 'us-west-2',
+        },
+        evidence: Array.from({ length: 500 }, () => ({ source: '€'.repeat(1000), observed: '€\\'.repeat(10_000) })),
+        unchecked: Array.from({ length: 500 }, () => ({ check: '€'.repeat(1000), reason: '€'.repeat(10_000) })),
+      },
+    };
+    const input = publishInput(huge, 'evt-1', TOPIC);
+    const attributeBytes = Object.entries(input.MessageAttributes ?? {}).reduce(
+      (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? ''),
+      0,
+    );
+    const bytes = Buffer.byteLength(input.Message as string) + attributeBytes;
+    expect(bytes).toBeLessThan(SNS_MAX_BYTES);
+    expect(JSON.parse(input.Message as string).default).toContain('more not shown (all are in the incident event)');
+  });
+});
+
+describe('console links', () => {
+  const base = (resource: Finding['resource'], fix = 'n/a'): Finding => ({
+    rule: 'r',
+    cause: null,
+    severity: 'warning',
+    title: 't',
+    explanation: 'e',
+    fix,
+    resource,
+    evidence: [],
+    unchecked: [],
+  });
+
+  it('links the log group an `aws logs tail` fix reads, escaped the way the CloudWatch console does', () => {
+    const links = consoleLinks(
+      base({ cluster: 'prod', task: 'abc123' }, 'aws logs tail /ecs/web-app --log-stream-names ecs/web/abc123 --since 1h --region eu-west-1'),
+      'eu-west-1',
+    );
+    expect(links).toEqual([
+      { label: 'ECS cluster', url: 'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod/services?region=eu-west-1' },
+      { label: 'ECS task', url: 'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod/tasks/abc123/configuration?region=eu-west-1' },
+      {
+        label: 'CloudWatch log group',
+        url: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Fweb-app',
+      },
+    ]);
+  });
+
+  it('links a task definition family when no service is named, and ignores placeholders', () => {
+    expect(consoleLinks(base({ region: 'cn-north-1', taskFamily: 'web' }, 'aws logs tail <awslogs-group> --since 1h'), undefined)).toEqual([
+      { label: 'Task definition', url: 'https://cn-north-1.console.amazonaws.cn/ecs/v2/task-definitions/web?region=cn-north-1' },
+    ]);
+  });
+
+  it('builds nothing from a Region that is not one', () => {
+    expect(consoleLinks(base({ region: 'evil.example/x', cluster: 'prod' }), 'us-east-1')).toEqual([]);
+    expect(consoleLinks(base({ cluster: 'prod' }), undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,189 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { IncidentDetail } from '../../shared/bot/incident-event';
+import { chatbotNotification } from '../../shared/notify/chatbot';
+import { exampleIncident, incidentEvent } from '../../shared/notify/example';
+import { slackMessage } from '../../shared/notify/slack';
+import { alertText } from '../../shared/notify/text';
+
+const env = vi.hoisted(() => {
+  const values = {
+    ECS_MEDIC_TOPIC_ARN: 'arn:aws:sns:us-west-2:111111111111:ecs-medic-alerts',
+    ECS_MEDIC_SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:ecs-medic/slack-AbCdEf',
+    ECS_MEDIC_DLQ_URL: 'https://sqs.us-west-2.amazonaws.com/111111111111/ecs-medic-notify-dlq',
+  };
+  Object.assign(process.env, values);
+  return values;
+});
+
+const { handler } = await import('../../functions/notify/handler');
+
+const WEBHOOK = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
+const sns = mockClient(SNSClient);
+const secrets = mockClient(SecretsManagerClient);
+const sqs = mockClient(SQSClient);
+const context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'ecs-medic-notify',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-west-2:111111111111:function:ecs-medic-notify',
+  memoryLimitInMB: '256',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  logGroupName: '/aws/lambda/ecs-medic-notify',
+  logStreamName: '2025/05/06/[$LATEST]abcdef',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+let opened: IncidentDetail;
+let fetchMock: ReturnType<typeof vi.fn>;
+const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
+const metricNames = () => addMetric.mock.calls.map(([name]) => name).sort();
+const logError = vi.spyOn(Logger.prototype, 'error');
+
+beforeAll(async () => {
+  opened = await exampleIncident('health-check-grace-period');
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ webhookUrl: WEBHOOK }) });
+});
+
+beforeEach(() => {
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  secrets.resetHistory();
+  sqs.reset();
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+  fetchMock = vi.fn(async () => new Response('ok', { status: 200 }));
+  vi.stubGlobal('fetch', fetchMock);
+  addMetric.mockClear();
+  logError.mockClear();
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+function slackBody(call = 0): unknown {
+  const init = fetchMock.mock.calls[call]?.[1] as RequestInit;
+  return JSON.parse(init.body as string);
+}
+
+describe('notify handler', () => {
+  // First: the secret cache lives for the module (the cold start), so count from the first invocation.
+  it('reads the Slack secret once across invocations', async () => {
+    for (let i = 0; i < 3; i++) await handler(incidentEvent(opened, `evt-${i}`), context);
+    expect(secrets).toHaveReceivedCommandExactlyOnceWith(GetSecretValueCommand, { SecretId: env.ECS_MEDIC_SLACK_SECRET_ARN });
+    expect(fetchMock).toHaveBeenCalledTimes(3);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
+  });
+
+  it('publishes one structured SNS message and posts one Slack message for an opened incident', async () => {
+    const result = await handler(incidentEvent(opened, 'evt-1'), context);
+    expect(result).toEqual({ status: 'notified', delivered: ['sns', 'slack'], failed: [] });
+
+    expect(sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {
+      TopicArn: env.ECS_MEDIC_TOPIC_ARN,
+      Subject: '[ecs-medic] CRITICAL webserver: Tasks are killed by health checks, likely before they finish...',
+      MessageStructure: 'json',
+      Message: JSON.stringify({
+        default: alertText(opened, 'us-east-1'),
+        email: alertText(opened, 'us-east-1'),
+        https: JSON.stringify(chatbotNotification(opened, 'evt-1', 'us-east-1')),
+      }),
+      MessageAttributes: {
+        rule: { DataType: 'String', StringValue: 'health-check-grace-period' },
+        severity: { DataType: 'String', StringValue: 'critical' },
+        state: { DataType: 'String', StringValue: 'opened' },
+        cluster: { DataType: 'String', StringValue: 'example-cluster' },
+        service: { DataType: 'String', StringValue: 'webserver' },
+      },
+    });
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message as string);
+    expect(message.default).toContain('fix:       aws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 90');
+    expect(JSON.parse(message.https)).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' } });
+
+    expect(fetchMock).toHaveBeenCalledOnce();
+    expect(fetchMock.mock.calls[0]?.[0]).toBe(WEBHOOK);
+    expect(slackBody()).toEqual(slackMessage(opened, 'us-east-1'));
+    expect(metricNames()).toEqual(['SlackDelivered', 'SnsDelivered']);
+  });
+
+  it('sends a short resolved message to both channels', async () => {
+    const resolved = await exampleIncident('health-check-grace-period', 'resolved');
+    await handler(incidentEvent(resolved), context);
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.Subject).toMatch(/^\[ecs-medic\] RESOLVED webserver: /);
+    expect(input?.MessageAttributes?.state).toEqual({ DataType: 'String', StringValue: 'resolved' });
+    expect(JSON.parse(input?.Message as string).default).toMatch(/^RESOLVED {2}Tasks are killed/);
+    expect((slackBody() as { text: string }).text).toMatch(/^RESOLVED: /);
+  });
+
+  it('still publishes to SNS when Slack fails, and does not throw (a retry would repeat the SNS message)', async () => {
+    fetchMock.mockImplementation(async () => new Response('channel_not_found', { status: 404 }));
+    const result = await handler(incidentEvent(opened), context);
+    expect(result).toEqual({ status: 'notified', delivered: ['sns'], failed: ['slack'] });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(metricNames()).toEqual(['SlackFailed', 'SnsDelivered']);
+    expect(logError).toHaveBeenCalledWith('slack delivery failed', expect.objectContaining({ channel: 'slack' }));
+  });
+
+  it('still posts to Slack when SNS fails, and does not throw', async () => {
+    sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const result = await handler(incidentEvent(opened), context);
+    expect(result).toEqual({ status: 'notified', delivered: ['slack'], failed: ['sns'] });
+    expect(fetchMock).toHaveBeenCalledOnce();
+    expect(metricNames()).toEqual(['SlackDelivered', 'SnsFailed']);
+  });
+
+  it('throws when every channel fails, so Lambda retries and the failure destination keeps the event', async () => {
+    sns.on(PublishCommand).rejects(Object.assign(new Error('We encountered an internal error.'), { name: 'InternalErrorException' }));
+    fetchMock.mockImplementation(async () => {
+      throw new TypeError('fetch failed');
+    });
+    await expect(handler(incidentEvent(opened), context)).rejects.toThrow(/No channel took incident .* \(sns, slack failed\): retrying/);
+    expect(metricNames()).toEqual(['SlackFailed', 'SnsFailed']);
+  });
+
+  it.each([
+    ['not an incident event', { source: 'aws.ecs', 'detail-type': 'ECS Task State Change', id: 'x', detail: {} }, 'source'],
+    [
+      'an incident without a finding',
+      { version: '0', id: 'x', source: 'ecs-medic', 'detail-type': 'ECS Medic Incident', detail: { schemaVersion: 1, state: 'opened' } },
+      'detail.fingerprint',
+    ],
+    ['nothing at all', null, '(event)'],
+  ])('acknowledges %s: logged with the bad field, counted, dead-lettered, nothing sent', async (_name, event, field) => {
+    const result = await handler(event, context);
+    expect(result).toMatchObject({ status: 'malformed', field });
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+    expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
+      QueueUrl: env.ECS_MEDIC_DLQ_URL,
+      MessageBody: JSON.stringify(event),
+    });
+    expect(sns).not.toHaveReceivedAnyCommand();
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(metricNames()).toEqual(['IncidentEventMalformed']);
+    expect(logError).toHaveBeenCalledWith('Malformed incident event: sent to the dead-letter queue, not retried', expect.objectContaining({ field, event }));
+  });
+
+  it('keeps hostile AWS strings inert on the way out', async () => {
+    const hostile: IncidentDetail = {
+      ...opened,
+      finding: { ...opened.finding, evidence: [{ source: 'detail.stoppedReason', observed: '<!channel> <https://evil.example|click> ```' }] },
+    };
+    await handler(incidentEvent(hostile), context);
+    const slack = JSON.stringify(slackBody());
+    expect(slack).not.toContain('<!channel>');
+    expect(slack).not.toContain('<https://evil');
+    const chat = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message as string).https as string;
+    expect(chat).not.toContain('<!channel>');
+    expect(chat).toContain('&lt;!channel&gt;');
+  });
+});
