@@ -4,11 +4,11 @@ import { loadScenarios } from '../../cli/scenarios';
 import { diagnoseEvent, diagnoseSignals } from '../../shared/diagnose';
 import type { PendingRecheckSignal } from '../../shared/events/signals';
 import type { Finding } from '../../shared/findings';
-import type { AccountReader, ReaderOperation } from '../../shared/reader/port';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/capacity-pending';
 import { apiCallEvent, awsSample, serviceActionEvent } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
+import { countingReader } from '../support/counting-reader';
 
 const SERVICE_EVENTS_DOC = 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages-list.html';
 const SERVICE_ACTION_DOC = 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_events.html';
@@ -303,19 +303,6 @@ async function firstFinding(event: unknown, snapshot: Snapshot): Promise<Finding
   return result.status === 'diagnosed' ? result.findings[0] : undefined;
 }
 
-/** Wraps a reader and records every call, to hold each incident to its AWS call budget. */
-function counting(inner: AccountReader): { reader: AccountReader; calls: ReaderOperation[] } {
-  const calls: ReaderOperation[] = [];
-  return {
-    calls,
-    reader: {
-      read(operation, input) {
-        calls.push(operation);
-        return inner.read(operation, input);
-      },
-    },
-  };
-}
 
 describe('capacity-pending investigation', () => {
   const cpuEvent = awsSample('service-action-service-task-placement-failure-cpu');
@@ -483,7 +470,7 @@ describe('capacity-pending: the PENDING re-check', () => {
   const provisioning = [stuckTask('5c0e2f4a8b1d4c7e9f3a6b2d8e0c1f47'), stuckTask('9a1b3c5d7e2f4a6b8c0d1e3f5a7b9c2d')];
 
   it('takes the cause a service event names since the last steady state, within 8 AWS calls, reading no service again', async () => {
-    const { reader, calls } = counting(snapshotReader(pileup.snapshot));
+    const { reader, calls } = countingReader(snapshotReader(pileup.snapshot));
     const [finding, ...others] = await diagnoseSignals([recheck(pileupService, provisioning)], reader);
     expect(others).toEqual([]);
     expect(finding?.rule).toBe('capacity-pending');
@@ -535,7 +522,7 @@ describe('capacity-pending: the PENDING re-check', () => {
         },
       ],
     };
-    const { reader, calls } = counting(snapshotReader(snapshot));
+    const { reader, calls } = countingReader(snapshotReader(snapshot));
     const [finding] = await diagnoseSignals([recheck(service, tasks)], reader);
     expect(finding?.cause).toBe('stuck-pending');
     expect(finding?.explanation).toContain('Fargate tasks in PROVISIONING wait for Fargate capacity');
@@ -601,7 +588,7 @@ describe('capacity-pending: the PENDING re-check', () => {
   });
 
   it('the pending-pileup scenario costs at most 8 AWS calls for its one incident', async () => {
-    const { reader, calls } = counting(snapshotReader(pileup.snapshot));
+    const { reader, calls } = countingReader(snapshotReader(pileup.snapshot));
     const findings: Finding[] = [];
     for (const event of pileup.events) {
       const result = await diagnoseEvent(event, reader);

@@ -77,7 +77,7 @@ function account(routes: Record<string, string>[], endpoints: Record<string, unk
     ],
     'ec2:DescribeVpcEndpoints': [
       {
-        input: { Filters: [{ Name: 'vpc-id', Values: [vpc] }, { Name: 'service-name', Values: ['com.amazonaws.us-east-1.logs'] }] },
+        input: { Filters: [{ Name: 'vpc-id', Values: [vpc] }] },
         output: { VpcEndpoints: endpoints },
       },
     ],

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarios } from '../../cli/scenarios';
 import { diagnoseEvent } from '../../shared/diagnose';
 import type { Finding } from '../../shared/findings';
-import type { AccountReader, ReaderOperation } from '../../shared/reader/port';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/health-check-grace-period';
 import { stoppedTaskEvent } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
+import { countingReader } from '../support/counting-reader';
 
 // Texts quoted verbatim; each case names its source.
 const ELB_ARN_FORM =
@@ -284,14 +284,7 @@ describe('health-check-grace-period investigation', () => {
 
   it('the restart-loop scenario costs at most 8 AWS calls for its one incident', async () => {
     const scenario = loadScenarios().find((s) => s.id === 'health-check-grace-period');
-    const calls: ReaderOperation[] = [];
-    const inner = snapshotReader(scenario?.snapshot ?? {});
-    const reader: AccountReader = {
-      read(operation, input) {
-        calls.push(operation);
-        return inner.read(operation, input);
-      },
-    };
+    const { reader, calls } = countingReader(snapshotReader(scenario?.snapshot ?? {}));
     // The bot investigates the first event of an incident only; repeats cost no call.
     const result = await diagnoseEvent(scenario?.events[0], reader);
     expect(result.status === 'diagnosed' && result.findings.map((f) => f.rule)).toEqual(['health-check-grace-period']);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
-import type { AccountReader } from '../../shared/reader/port';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/log-group-missing';
 import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
+import { countingReader } from '../support/counting-reader';
 
 const EC2_FORM =
   'CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist';
@@ -150,14 +150,7 @@ describe('log-group-missing: awslogs-create-group and the permission it needs', 
   }
 
   async function finding(s: Snapshot) {
-    const calls: string[] = [];
-    const inner = snapshotReader(s);
-    const reader: AccountReader = {
-      read(operation, input) {
-        calls.push(operation);
-        return inner.read(operation, input);
-      },
-    };
+    const { reader, calls } = countingReader(snapshotReader(s));
     const result = await diagnoseEvent(event, reader, [rule]);
     return { finding: result.status === 'diagnosed' ? result.findings[0] : undefined, calls };
   }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarios } from '../../cli/scenarios';
 import { diagnoseEvent } from '../../shared/diagnose';
-import type { AccountReader, ReaderOperation } from '../../shared/reader/port';
 import type { Snapshot } from '../../shared/reader/snapshot';
 import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/secrets-pull-failure';
 import { keyPolicyAccess } from '../../shared/rules/secrets-pull-failure/key-policy';
 import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
+import { countingReader } from '../support/counting-reader';
 
 // Every text below is quoted verbatim from its source.
 const ASM_DENIED =
@@ -370,18 +370,6 @@ const adcSecret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ReportWr
 const dbSecret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webserver/db-AbCdEf';
 const scenarioRole = 'streamlit-sample-test-front-end-ExecutionRole-qXmoAXceH13T';
 
-function countingReader(reader: AccountReader): { reader: AccountReader; calls: ReaderOperation[] } {
-  const calls: ReaderOperation[] = [];
-  return {
-    calls,
-    reader: {
-      read(operation, input) {
-        calls.push(operation);
-        return reader.read(operation, input);
-      },
-    },
-  };
-}
 
 /** The scenario's snapshot, changed by `edit`. */
 function scenarioWith(edit: (snapshot: Snapshot) => void): Snapshot {

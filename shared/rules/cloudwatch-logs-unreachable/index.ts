@@ -1,8 +1,10 @@
-import type { RouteTable, VpcEndpoint } from '@aws-sdk/client-ec2';
+import type { VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { ContainerStoppedSignal, TaskStoppedSignal } from '../../events/signals';
 import type { Evidence } from '../../findings';
+import { taskSubnet } from '../image-pull-failure/task';
 import { defineRule, type InvestigationContext, type Refinement } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
+import { available, type Egress, subnetRoute, vpcEndpoints } from '../vpc-path';
 
 /**
  * The awslogs driver creates its log stream before the container starts; when
@@ -37,33 +39,6 @@ function generalFix(region: string | undefined): string {
   ].join('\n');
 }
 
-function subnetOf(signal: TaskSignal): string | undefined {
-  for (const attachment of signal.task.attachments ?? []) {
-    const subnet = attachment.details?.find((d) => d.name === 'subnetId')?.value;
-    if (subnet) return subnet;
-  }
-  return undefined;
-}
-
-function defaultRouteTarget(table: RouteTable | undefined): string | undefined {
-  const route = table?.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.State !== 'blackhole');
-  return route?.NatGatewayId ?? route?.GatewayId ?? route?.TransitGatewayId ?? route?.NetworkInterfaceId ?? route?.InstanceId;
-}
-
-/** The subnet's route table: its explicit association, else the VPC's main table. */
-async function routeTableOf(subnet: string, vpc: string, context: InvestigationContext): Promise<RouteTable | undefined> {
-  const purpose = `the route table of subnet ${subnet}`;
-  const explicit = await context.read('ec2:DescribeRouteTables', { Filters: [{ Name: 'association.subnet-id', Values: [subnet] }] }, purpose);
-  if (!explicit) return undefined;
-  if (explicit.RouteTables?.[0]) return explicit.RouteTables[0];
-  const main = await context.read(
-    'ec2:DescribeRouteTables',
-    { Filters: [{ Name: 'vpc-id', Values: [vpc] }, { Name: 'association.main', Values: ['true'] }] },
-    purpose,
-  );
-  return main?.RouteTables?.[0];
-}
-
 function assignPublicIpFix(signal: TaskSignal, subnet: string): string {
   const { cluster, service, taskFamily } = signal.resource;
   const network = `"awsvpcConfiguration={subnets=[${subnet}],securityGroups=[<task-sg>],assignPublicIp=ENABLED}"`;
@@ -79,11 +54,12 @@ const dnsWhy = 'ec2:DescribeVpcAttribute is not a reader operation yet';
 function diagnosis(
   signal: TaskSignal,
   at: { subnet: string; vpc: string; region: string | undefined },
-  target: string | undefined,
+  egress: Egress | undefined,
   endpoint: VpcEndpoint | undefined,
   context: InvestigationContext,
 ): Refinement {
   const { subnet, vpc, region } = at;
+  const target = egress?.target;
   if (endpoint && endpoint.PrivateDnsEnabled !== true) {
     return {
       cause: 'endpoint-private-dns-off',
@@ -100,7 +76,7 @@ function diagnosis(
       fix: `Allow HTTPS from the task to the endpoint: aws ec2 authorize-security-group-ingress --group-id ${shellArg(endpoint.Groups?.[0]?.GroupId, 'endpoint-sg')} --protocol tcp --port 443 --source-group <task-sg>\nand enable DNS on the VPC: aws ec2 modify-vpc-attribute --vpc-id ${vpc} --enable-dns-support "{\\"Value\\":true}"`,
     };
   }
-  if (target?.startsWith('nat-')) {
+  if (egress?.kind === 'nat') {
     context.unchecked(dnsCheck, dnsWhy);
     return {
       cause: 'network',
@@ -108,7 +84,7 @@ function diagnosis(
       fix: `Check the task's security group allows outbound TCP 443 and the network ACL of ${subnet} allows 443 out and ephemeral ports back; or bypass the NAT with an endpoint:\n${endpointCommand(vpc, region, subnet)}`,
     };
   }
-  if (target?.startsWith('igw-')) {
+  if (egress?.kind === 'internet-gateway') {
     return {
       cause: 'no-public-ip',
       explanation: `Subnet ${subnet} is public (0.0.0.0/0 → ${target}) and the VPC has no CloudWatch Logs endpoint, so the task can only reach CloudWatch Logs with a public IP; a Fargate task launched with assignPublicIp=DISABLED in a public subnet has no way out, and its log stream cannot be created.`,
@@ -157,28 +133,22 @@ export default defineRule({
       context.unchecked('the network path from the task to CloudWatch Logs', 'the signal names no task, so no subnet');
       return undefined;
     }
-    const subnet = subnetOf(signal);
+    const subnet = taskSubnet(signal.task);
     if (!subnet) {
       context.unchecked('the network path from the task to CloudWatch Logs', 'the task has no awsvpc subnet in the event (bridge or host network: the instance\'s network is used)');
       return undefined;
     }
-    const subnets = await context.read('ec2:DescribeSubnets', { SubnetIds: [subnet] }, `the VPC of subnet ${subnet}`);
-    const vpc = subnets?.Subnets?.[0]?.VpcId;
-    if (!vpc) return undefined;
+    const route = await subnetRoute(subnet, context);
+    if (!route) return undefined;
+    const { vpc, table, egress } = route;
     const region = signal.resource.region;
-    const table = await routeTableOf(subnet, vpc, context);
-    const endpoints = await context.read(
-      'ec2:DescribeVpcEndpoints',
-      { Filters: [{ Name: 'vpc-id', Values: [vpc] }, { Name: 'service-name', Values: [`com.amazonaws.${region ?? ''}.logs`] }] },
-      `a CloudWatch Logs endpoint in ${vpc}`,
-    );
+    const endpoints = await vpcEndpoints(vpc, context);
     // Without the route table or the endpoint list the path cannot be judged; the reads recorded why.
     if (!table || !endpoints) return undefined;
-    const endpoint = endpoints.VpcEndpoints?.find((e) => e.State?.toLowerCase() === 'available') ?? endpoints.VpcEndpoints?.[0];
-    const target = defaultRouteTarget(table);
+    const logs = endpoints.filter((e) => e.ServiceName === `com.amazonaws.${region ?? ''}.logs`);
+    const endpoint = logs.find(available) ?? logs[0];
     const evidence: Evidence[] = [
-      { source: 'ec2:DescribeSubnets', observed: `${subnet} is in ${vpc}` },
-      { source: 'ec2:DescribeRouteTables', observed: `${table.RouteTableId ?? 'route table'}: 0.0.0.0/0 → ${target ?? 'no route'}` },
+      ...route.evidence,
       {
         source: 'ec2:DescribeVpcEndpoints',
         observed: endpoint
@@ -186,6 +156,6 @@ export default defineRule({
           : `no com.amazonaws.${region ?? '<region>'}.logs endpoint in ${vpc}`,
       },
     ];
-    return { ...diagnosis(signal, { subnet, vpc, region }, target, endpoint, context), evidence };
+    return { ...diagnosis(signal, { subnet, vpc, region }, egress, endpoint, context), evidence };
   },
 });
