@@ -99,6 +99,7 @@ const invocation = () => ({ deadline: new Date(Date.now() + 60_000) });
 
 const scenarios = new Map(loadScenarios().map((s) => [s.id, s]));
 const rows: string[] = [];
+const recheckRows: string[] = [];
 
 for (const [label, id] of [
   ['restart loop', 'health-check-grace-period'],
@@ -109,6 +110,7 @@ for (const [label, id] of [
   if (!scenario) throw new Error(`scenario ${id} is missing`);
   answerFrom(scenario);
   eventBridge.resetHistory();
+  sqs.resetHistory();
   const flow = await freshFlow();
   const perEvent: number[] = [];
   for (const event of scenario.events) {
@@ -128,6 +130,18 @@ for (const [label, id] of [
     if (unanswered.length > 0) throw new Error(`${id}: reads missing from the snapshot: ${JSON.stringify(unanswered)}`);
   }
   const repeats = perEvent.filter((calls, i) => i > opening && calls === 0).length;
+  // A pileup is also caught by the delayed re-check: replay the message the flow sent itself, with the incident already open…
+  const recheck = sqs.commandCalls(SendMessageCommand).find((c) => c.args[0].input.QueueUrl?.endsWith('/recheck'));
+  if (recheck) {
+    resetAccountHistory();
+    await flow.handleRecheck(recheck.args[0].input.MessageBody ?? '', 'bench-recheck', invocation());
+    recheckRows.push(`| ${label}, re-check of the open incident | ${accountCalls()} (the re-check's own reads of the service; the incident is a repeat) |`);
+    // …and on its own, as when the re-check is the first to see it.
+    const alone = await freshFlow();
+    resetAccountHistory();
+    await alone.handleRecheck(recheck.args[0].input.MessageBody ?? '', 'bench-recheck-alone', invocation());
+    recheckRows.push(`| ${label}, re-check opening the incident | ${accountCalls()} |`);
+  }
   rows.push(
     `| ${label} (\`${id}\`) | ${perEvent[opening] ?? 0} | ${duplicate} | ${perEvent.slice(opening + 1).reduce((a, b) => a + b, 0)} over ${perEvent.length - opening - 1} later event(s) (${repeats} repeat(s)) | ${incidents} |`,
   );
@@ -164,6 +178,11 @@ console.log('AWS calls to account resources (live reader, mocked SDK clients, dy
 console.log('| scenario | first incident | duplicate delivery | later events of the scenario | incident events published |');
 console.log('|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+if (recheckRows.length > 0) {
+  console.log('\n| re-check (SQS delay queue) | AWS calls to account resources |');
+  console.log('|---|---|');
+  for (const row of recheckRows) console.log(row);
+}
 console.log(`\nStorm, 200 concurrent deliveries of one restart loop (${stormMs.toFixed(0)} ms in-process):`);
 console.log(`- incident events published: ${stormAlerts}; account reads: ${stormReads}`);
 console.log(`- DynamoDB calls: ${Object.values(stormDynamo).reduce((a, b) => a + b, 0)} ${JSON.stringify(stormDynamo)}`);
