@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/efs-mount-failure';
-import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
+import type { EFSVolumeConfiguration } from '@aws-sdk/client-ecs';
+import { SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn, sampleTaskDefinition, stoppedTaskEvent } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 const RESOLVE =
@@ -119,19 +120,12 @@ ruleTester(rule, {
 
 const subnet = 'subnet-0d0eab1bb38d5ca64';
 
-function taskDefinition(efsVolumeConfiguration: Record<string, unknown>, taskRoleArn?: string) {
-  return {
-    input: { taskDefinition: taskDefinitionArn },
-    output: {
-      taskDefinition: {
-        taskDefinitionArn,
-        family: 'webserver',
-        ...(taskRoleArn ? { taskRoleArn } : {}),
-        containerDefinitions: [{ name: 'web', image: 'nginx', mountPoints: [{ sourceVolume: 'data', containerPath: '/usr/share/nginx/html' }] }],
-        volumes: [{ name: 'data', efsVolumeConfiguration }],
-      },
-    },
-  };
+function taskDefinition(efsVolumeConfiguration: EFSVolumeConfiguration, taskRoleArn?: string) {
+  return sampleTaskDefinition({
+    ...(taskRoleArn ? { taskRoleArn } : {}),
+    containerDefinitions: [{ name: 'web', image: 'nginx', mountPoints: [{ sourceVolume: 'data', containerPath: '/usr/share/nginx/html' }] }],
+    volumes: [{ name: 'data', efsVolumeConfiguration }],
+  });
 }
 
 async function diagnose(stoppedReason: string, snapshot: Snapshot) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
 import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/essential-container-exited';
-import { type StoppedContainer, stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
+import { SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn, type StoppedContainer, sampleTaskDefinition, stoppedTaskEvent } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 
 const ESSENTIAL = 'Essential container in task exited';
@@ -83,26 +83,19 @@ describe('essential-container-exited investigation', () => {
   it('gives the exact log command for the container that exited', async () => {
     const reader = snapshotReader({
       'ecs:DescribeTaskDefinition': [
-        {
-          input: { taskDefinition: taskDefinitionArn },
-          output: {
-            taskDefinition: {
-              taskDefinitionArn,
-              family: 'webserver',
-              containerDefinitions: [
-                {
-                  name: 'web',
-                  image: 'nginx',
-                  essential: true,
-                  logConfiguration: {
-                    logDriver: 'awslogs',
-                    options: { 'awslogs-group': '/ecs/webserver', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' },
-                  },
-                },
-              ],
+        sampleTaskDefinition({
+          containerDefinitions: [
+            {
+              name: 'web',
+              image: 'nginx',
+              essential: true,
+              logConfiguration: {
+                logDriver: 'awslogs',
+                options: { 'awslogs-group': '/ecs/webserver', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' },
+              },
             },
-          },
-        },
+          ],
+        }),
       ],
     });
     const result = await diagnoseEvent(event, reader, [rule]);

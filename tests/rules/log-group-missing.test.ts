@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/log-group-missing';
-import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
+import { SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn, sampleTaskDefinition, stoppedTaskEvent } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 import { countingReader } from '../support/counting-reader';
 
@@ -51,25 +51,18 @@ describe('log-group-missing investigation', () => {
   it('names the missing group and gives the exact create command', async () => {
     const reader = snapshotReader({
       'ecs:DescribeTaskDefinition': [
-        {
-          input: { taskDefinition: taskDefinitionArn },
-          output: {
-            taskDefinition: {
-              taskDefinitionArn,
-              family: 'webserver',
-              containerDefinitions: [
-                {
-                  name: 'web',
-                  image: 'nginx',
-                  logConfiguration: {
-                    logDriver: 'awslogs',
-                    options: { 'awslogs-group': '/ecs/webserver', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' },
-                  },
-                },
-              ],
+        sampleTaskDefinition({
+          containerDefinitions: [
+            {
+              name: 'web',
+              image: 'nginx',
+              logConfiguration: {
+                logDriver: 'awslogs',
+                options: { 'awslogs-group': '/ecs/webserver', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' },
+              },
             },
-          },
-        },
+          ],
+        }),
       ],
       'logs:DescribeLogGroups': [{ input: { logGroupNamePrefix: '/ecs/webserver' }, output: { logGroups: [] } }],
     });
@@ -109,17 +102,10 @@ describe('log-group-missing: awslogs-create-group and the permission it needs', 
     if (createGroup) options['awslogs-create-group'] = 'true';
     const result: Snapshot = {
       'ecs:DescribeTaskDefinition': [
-        {
-          input: { taskDefinition: taskDefinitionArn },
-          output: {
-            taskDefinition: {
-              taskDefinitionArn,
-              family: 'webserver',
-              executionRoleArn,
-              containerDefinitions: [{ name: 'web', image: 'nginx', logConfiguration: { logDriver: 'awslogs', options } }],
-            },
-          },
-        },
+        sampleTaskDefinition({
+          executionRoleArn,
+          containerDefinitions: [{ name: 'web', image: 'nginx', logConfiguration: { logDriver: 'awslogs', options } }],
+        }),
       ],
       'logs:DescribeLogGroups': [{ input: { logGroupNamePrefix: '/ecs/webserver' }, output: { logGroups: [] } }],
     };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarios } from '../../cli/scenarios';
 import { diagnoseEvent } from '../../shared/diagnose';
-import type { Snapshot } from '../../shared/reader/snapshot';
+import type { Snapshot, SnapshotEntry } from '../../shared/reader/snapshot';
 import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/secrets-pull-failure';
 import { keyPolicyAccess } from '../../shared/rules/secrets-pull-failure/key-policy';
-import { stoppedTaskEvent, SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn } from '../fixtures/events';
+import { SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn, sampleTaskDefinition, stoppedTaskEvent } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 import { countingReader } from '../support/counting-reader';
 
@@ -177,18 +177,8 @@ ruleTester(rule, {
 
 const executionRoleArn = 'arn:aws:iam::123456789012:role/streamlit-sample-test-front-end-ExecutionRole-qXmoAXceH13T';
 
-function taskDefinitionWith(secrets: { name: string; valueFrom: string }[]): NonNullable<Snapshot['ecs:DescribeTaskDefinition']>[number] {
-  return {
-    input: { taskDefinition: taskDefinitionArn },
-    output: {
-      taskDefinition: {
-        taskDefinitionArn,
-        family: 'webserver',
-        executionRoleArn,
-        containerDefinitions: [{ name: 'web', image: 'nginx', secrets }],
-      },
-    },
-  };
+function taskDefinitionWith(secrets: { name: string; valueFrom: string }[]): SnapshotEntry {
+  return sampleTaskDefinition({ executionRoleArn, containerDefinitions: [{ name: 'web', image: 'nginx', secrets }] });
 }
 
 const subnetOfSample = 'subnet-0d0eab1bb38d5ca64';
