@@ -7,9 +7,9 @@
  * and $or (tests/support/event-pattern.ts implements exactly these).
  */
 import { INCIDENT_DETAIL_TYPE, INCIDENT_SOURCE } from '../shared/bot/incident-event';
-import { featureMinimums } from '../shared/rules/agent-version-drift/features';
-import { compareVersions, parseVersion } from '../shared/rules/agent-version-drift/versions';
-import { currentPlatform } from '../shared/rules/platform-version-drift/platforms';
+import { featureMinimums } from '../shared/facts/agent-features';
+import { compareVersions, parseVersion } from '../shared/facts/versions';
+import { currentPlatform } from '../shared/facts/platforms';
 
 export type EventPattern = { [key: string]: unknown };
 type Matcher = string | { [operator: string]: unknown };

@@ -12,7 +12,7 @@ import { INCIDENT_DETAIL_TYPE, INCIDENT_SOURCE } from '../../shared/bot/incident
 import { detect } from '../../shared/diagnose';
 import { parseEvent } from '../../shared/events/parse';
 import { signalsOf } from '../../shared/events/signals';
-import { isOlder } from '../../shared/rules/agent-version-drift/versions';
+import { isOlder } from '../../shared/facts/versions';
 import { agentFeatureFloor, diagnosePatterns, type EventPattern, incidentPattern, versionsBelow } from '../../infra/patterns';
 import { apiCallEvent, awsSample, serviceActionEvent, stoppedTaskEvent } from '../fixtures/events';
 import { matchesPattern } from '../support/event-pattern';

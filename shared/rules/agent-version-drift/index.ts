@@ -4,7 +4,7 @@ import type { SignalOf } from '../../events/signals';
 import type { Evidence } from '../../findings';
 import { defineRule, type Refinement } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
-import { type FeatureMinimum, featureMinimums, featuresMissing, knownRecentAgent } from './features';
+import { type FeatureMinimum, featureMinimums, featuresMissing, knownRecentAgent } from '../../facts/agent-features';
 
 /**
  * Seed footgun 9. Old agents do not register the capabilities newer task

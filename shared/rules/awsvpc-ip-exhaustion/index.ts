@@ -4,7 +4,7 @@ import type { Signal } from '../../events/signals';
 import { defineRule, type InvestigationContext, type Refinement } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
 import { enisByInstanceType, tasksWithoutTrunking, tasksWithTrunking } from './eni-limits';
-import { networkConfigurationArg, readService, serviceArgs, serviceEvidence, serviceNamedIn } from './service';
+import { networkConfigurationArg, readService, serviceArgs, serviceEvidence, serviceNamedIn } from '../../facts/service-placement';
 
 /**
  * Seed footgun 2. Every awsvpc task gets its own network interface: on Fargate

@@ -2,7 +2,7 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import type { Signal } from '../../events/signals';
 import type { ResourceRef } from '../../findings';
-import { readService } from '../awsvpc-ip-exhaustion/service';
+import { readService } from '../../facts/service-placement';
 import type { Detection, InvestigationContext } from '../rule';
 
 /** The signal's resource plus what detection named (a service in the text, the re-check's cluster). */

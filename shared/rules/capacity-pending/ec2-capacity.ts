@@ -4,7 +4,7 @@ import type { CapacityProvider, Cluster, Service } from '@aws-sdk/client-ecs';
 import { arnName } from '../../arn';
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
-import { serviceArgs, serviceEvidence } from '../awsvpc-ip-exhaustion/service';
+import { serviceArgs, serviceEvidence } from '../../facts/service-placement';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { shellArg } from '../text';
 import { resourceOf, serviceOf } from './context';

@@ -1,7 +1,7 @@
 /** Fargate has no instances to scale: what matters is where the service may run (subnets, Availability Zones) and how much it asks for. */
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
-import { networkConfigurationArg, readService, serviceArgs, serviceEvidence } from '../awsvpc-ip-exhaustion/service';
+import { networkConfigurationArg, readService, serviceArgs, serviceEvidence } from '../../facts/service-placement';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { resourceOf } from './context';
 import { readServiceScaling } from './service-scaling';

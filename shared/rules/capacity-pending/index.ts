@@ -1,7 +1,7 @@
 import { arnName } from '../../arn';
 import type { PendingRecheckSignal, SignalOf } from '../../events/signals';
 import type { Evidence, ResourceRef, Severity } from '../../findings';
-import { serviceNamedIn } from '../awsvpc-ip-exhaustion/service';
+import { serviceNamedIn } from '../../facts/service-placement';
 import { type Detection, defineRule, type Specificity } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
 import { investigateEc2Capacity } from './ec2-capacity';

@@ -4,7 +4,7 @@
  */
 import type { Service, Task } from '@aws-sdk/client-ecs';
 import { arnName } from '../../arn';
-import { millis } from '../health-check-grace-period/ecs-service';
+import { millis } from '../../facts/service';
 
 /** Stuck tasks run on Fargate when their launch type or capacity provider says so. */
 export function onFargate(task: Task): boolean {

@@ -6,7 +6,7 @@
 import type { ScalableTarget, ScalingActivity } from '@aws-sdk/client-application-auto-scaling';
 import type { Service } from '@aws-sdk/client-ecs';
 import type { Evidence } from '../../findings';
-import { millis } from '../health-check-grace-period/ecs-service';
+import { millis } from '../../facts/service';
 import type { InvestigationContext } from '../rule';
 import { quoted } from '../text';
 

@@ -1,10 +1,10 @@
 import type { VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { ContainerStoppedSignal, TaskStoppedSignal } from '../../events/signals';
 import type { Evidence } from '../../findings';
-import { taskSubnet } from '../image-pull-failure/task';
+import { taskSubnet } from '../../facts/task';
 import { defineRule, type InvestigationContext, type Refinement } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
-import { available, type Egress, subnetRoute, vpcEndpoints } from '../vpc-path';
+import { available, type Egress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
 
 /**
  * The awslogs driver creates its log stream before the container starts; when

@@ -1,5 +1,5 @@
 import type { Signal } from '../../events/signals';
-import { architectureFix, taskArchitecture, taskOf } from '../image-pull-failure/task';
+import { architectureFix, taskArchitecture, taskOf } from '../../facts/task';
 import type { Detection } from '../rule';
 import { defineRule } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';

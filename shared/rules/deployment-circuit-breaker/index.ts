@@ -7,7 +7,7 @@ import {
   serviceNamedIn,
   serviceTarget,
   stoppedTasks,
-} from '../health-check-grace-period/ecs-service';
+} from '../../facts/service';
 import { type Detection, defineRule, type InvestigationContext, type Refinement } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
 

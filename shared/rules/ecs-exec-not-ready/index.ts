@@ -2,9 +2,9 @@ import type { ContainerDefinition, Task, TaskDefinition } from '@aws-sdk/client-
 import { arnName } from '../../arn';
 import type { SignalOf } from '../../events/signals';
 import type { Evidence } from '../../findings';
-import { featureMinimums } from '../agent-version-drift/features';
-import { isOlder } from '../agent-version-drift/versions';
-import { currentPlatform } from '../platform-version-drift/platforms';
+import { featureMinimums } from '../../facts/agent-features';
+import { isOlder } from '../../facts/versions';
+import { currentPlatform } from '../../facts/platforms';
 import { defineRule, type Detection, type InvestigationContext, type Refinement } from '../rule';
 import { deniedPrincipal, firstMatch, quoted, shellArg } from '../text';
 import { type ExecTarget, execTarget } from './target';

@@ -1,7 +1,7 @@
 import type { EFSVolumeConfiguration } from '@aws-sdk/client-ecs';
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
-import { taskOf, taskSubnet } from '../image-pull-failure/task';
+import { taskOf, taskSubnet } from '../../facts/task';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { defineRule } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';

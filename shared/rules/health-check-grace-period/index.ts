@@ -3,7 +3,7 @@ import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Evidence } from '../../findings';
 import { type Detection, defineRule, type InvestigationContext, type Refinement } from '../rule';
 import { arnsIn, firstMatch, quoted, shellArg } from '../text';
-import { describeService, missingTargetReason, serviceNamedIn, serviceTarget, stoppedTasks } from './ecs-service';
+import { describeService, missingTargetReason, serviceNamedIn, serviceTarget, stoppedTasks } from '../../facts/service';
 import {
   type ContainerCheck,
   containerChecks,

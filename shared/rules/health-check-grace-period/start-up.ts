@@ -5,7 +5,7 @@
  */
 import type { ContainerDefinition, ServiceEvent, Task } from '@aws-sdk/client-ecs';
 import type { TargetGroup, TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { millis, secondsBetween } from './ecs-service';
+import { millis, secondsBetween } from '../../facts/service';
 
 /** Grace periods are recommended in 30 s steps… */
 const STEP_SECONDS = 30;

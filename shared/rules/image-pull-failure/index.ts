@@ -3,7 +3,7 @@ import type { Detection } from '../rule';
 import { defineRule } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
 import { checkPullPath, ecrEndpointCommands, type Registry } from './network';
-import { architectureFix, taskArchitecture, taskOf } from './task';
+import { architectureFix, taskArchitecture, taskOf } from '../../facts/task';
 
 /**
  * Image pulls that fail for reasons other than ECR permissions. IAM denials

@@ -6,8 +6,8 @@ import type { VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { Signal } from '../../events/signals';
 import type { InvestigationContext, Refinement } from '../rule';
 import { shellArg } from '../text';
-import { available, describeEgress, subnetRoute, vpcEndpoints } from '../vpc-path';
-import { runsOnFargate, taskOf, taskSubnet } from './task';
+import { available, describeEgress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
+import { runsOnFargate, taskOf, taskSubnet } from '../../facts/task';
 
 export interface Registry {
   /** The image as the text or event names it. */

@@ -2,7 +2,7 @@ import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { parseArn } from '../../arn';
 import type { Evidence } from '../../findings';
 import { defineRule, type InvestigationContext } from '../rule';
-import { describeDecision, putRolePolicy, roleNameOf, type SimulatedDecision, simulate } from '../task-execution-role-confusion/iam';
+import { describeDecision, putRolePolicy, roleNameOf, type SimulatedDecision, simulate } from '../../facts/iam';
 import { firstMatch, quoted, shellArg } from '../text';
 
 /**

@@ -2,7 +2,7 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { arnName } from '../../arn';
 import type { ApiCallSignal } from '../../events/signals';
 import type { Evidence, Severity } from '../../findings';
-import { describeService, missingTargetReason, percentsText, serviceNamedIn, serviceTarget } from '../health-check-grace-period/ecs-service';
+import { describeService, missingTargetReason, percentsText, serviceNamedIn, serviceTarget } from '../../facts/service';
 import { type Detection, defineRule, type Refinement } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
 

@@ -4,7 +4,7 @@ import type { SignalOf } from '../../events/signals';
 import type { Evidence, ResourceRef } from '../../findings';
 import { defineRule, type Detection, type Refinement } from '../rule';
 import { shellArg } from '../text';
-import { below14, currentPlatform, currentPlatformSource, familyOf, isBehind, type PlatformFamily } from './platforms';
+import { below14, currentPlatform, currentPlatformSource, familyOf, isBehind, type PlatformFamily } from '../../facts/platforms';
 
 /**
  * Seed footgun 10, framed as reproducibility, not "LATEST is bad": Security

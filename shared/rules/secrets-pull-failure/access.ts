@@ -11,9 +11,9 @@
 import { parseArn } from '../../arn';
 import type { Evidence } from '../../findings';
 import type { InvestigationContext } from '../rule';
-import { describeDecision, roleNameOf, type SimulatedDecision, type Simulation, simulate } from '../task-execution-role-confusion/iam';
+import { describeDecision, roleNameOf, type SimulatedDecision, type Simulation, simulate } from '../../facts/iam';
 import { keyPolicyAccess } from './key-policy';
-import { parameterArnOf, parameterNameOf, type SecretRef, type SecretStore, secretIdOf } from './secrets';
+import { parameterArnOf, parameterNameOf, type SecretRef, type SecretStore, secretIdOf } from '../../facts/secrets';
 
 export const readAction: Record<SecretStore, string> = { asm: 'secretsmanager:GetSecretValue', ssm: 'ssm:GetParameters' };
 

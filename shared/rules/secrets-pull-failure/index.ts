@@ -3,7 +3,7 @@ import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
 import { type Detection, defineRule } from '../rule';
 import { arnsIn, deniedPrincipal, firstMatch, quoted, shellArg } from '../text';
-import { putRolePolicy, roleNameOf, taskDefinitionArnOf } from '../task-execution-role-confusion/iam';
+import { putRolePolicy, roleNameOf, taskDefinitionArnOf } from '../../facts/iam';
 import { type AccessFacts, type BlockedKey, checkAccess, type DeniedRead, readAction } from './access';
 import { checkStorePath } from './route';
 import {
@@ -15,12 +15,12 @@ import {
   secretIdOf,
   secretRefs,
   usableArns,
-} from './secrets';
+} from '../../facts/secrets';
 
 /**
  * Seed footgun 11. Before a container starts, the ECS agent fetches every
  * `secrets[].valueFrom` with the task EXECUTION role; which texts mean that is
- * in ./secrets.ts (isSecretsFetch). The seed calls the message "maddeningly
+ * in shared/facts/secrets.ts (isSecretsFetch). The seed calls the message "maddeningly
  * vague": the part after the prefix usually names the cause, so it is split here.
  */
 

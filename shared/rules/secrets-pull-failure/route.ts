@@ -5,11 +5,11 @@
  */
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
-import { runsOnFargate, taskOf, taskSubnet } from '../image-pull-failure/task';
+import { runsOnFargate, taskOf, taskSubnet } from '../../facts/task';
 import type { InvestigationContext } from '../rule';
 import { shellArg } from '../text';
-import { available, describeEgress, subnetRoute, vpcEndpoints } from '../vpc-path';
-import type { SecretStore } from './secrets';
+import { available, describeEgress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
+import type { SecretStore } from '../../facts/secrets';
 
 const endpointService: Record<SecretStore, string> = { asm: 'secretsmanager', ssm: 'ssm' };
 

@@ -1,6 +1,6 @@
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
-import { isSecretsFetch } from '../secrets-pull-failure/secrets';
+import { isSecretsFetch } from '../../facts/secrets';
 import { type Detection, defineRule, type InvestigationContext } from '../rule';
 import { deniedPrincipal, quoted, shellArg } from '../text';
 import {
@@ -12,7 +12,7 @@ import {
   sessionKind,
   simulate,
   taskDefinitionArnOf,
-} from './iam';
+} from '../../facts/iam';
 
 /**
  * Seed footgun 1. ECS runs a task with two identities and people put

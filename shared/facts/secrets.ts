@@ -1,6 +1,6 @@
 /** Reading secret references: the ARNs a failure text or a task definition names, and what IAM must allow on them. */
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { parseArn } from '../../arn';
+import { parseArn } from '../arn';
 
 export type SecretStore = 'asm' | 'ssm';
 

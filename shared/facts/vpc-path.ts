@@ -5,7 +5,7 @@
  */
 import type { RouteTable, VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { Evidence } from '../findings';
-import type { InvestigationContext } from './rule';
+import type { InvestigationContext } from '../rules/rule';
 
 export type Egress = { kind: 'nat' | 'internet-gateway' | 'other' | 'none'; target?: string };
 

@@ -1,5 +1,5 @@
 /** The current Fargate platform versions: a snapshot, with where and when it was read. */
-import { isOlder } from '../agent-version-drift/versions';
+import { isOlder } from './versions';
 
 export type PlatformFamily = 'LINUX' | 'WINDOWS';
 

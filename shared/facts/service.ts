@@ -1,12 +1,12 @@
 /**
- * Reads and text helpers about one ECS service, shared by the service-level
- * rules (health-check-grace-period, minimum-healthy-percent,
- * deployment-circuit-breaker).
+ * Reads and text helpers about one ECS service and its deployments, for the
+ * service-level rules (health checks, deployment configuration, circuit
+ * breaker), and the timestamps ECS answers in.
  */
 import type { Service, Task } from '@aws-sdk/client-ecs';
-import { arnName } from '../../arn';
-import type { ResourceRef } from '../../findings';
-import type { InvestigationContext } from '../rule';
+import { arnName } from '../arn';
+import type { ResourceRef } from '../findings';
+import type { InvestigationContext } from '../rules/rule';
 
 /**
  * A timestamp as milliseconds. The SDK returns Date objects, the CLI and

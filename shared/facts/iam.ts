@@ -1,13 +1,13 @@
 /**
- * IAM helpers shared by the role rules (task-execution-role-confusion and
- * secrets-pull-failure): who a denied principal is, and the exact commands
- * that grant a role what it lacks.
+ * IAM facts for the rules about roles: who a denied principal is, what the
+ * policy simulator decides for a role, and the exact commands that grant a
+ * role what it lacks.
  */
 import type { OrganizationsDecisionDetail, ResourceSpecificResult } from '@aws-sdk/client-iam';
-import { parseArn } from '../../arn';
-import type { Signal } from '../../events/signals';
-import type { InvestigationContext } from '../rule';
-import { shellArg } from '../text';
+import { parseArn } from '../arn';
+import type { Signal } from '../events/signals';
+import type { InvestigationContext } from '../rules/rule';
+import { shellArg } from '../rules/text';
 
 /** The role name of an IAM role ARN (`…:role/path/name`) or an STS assumed-role ARN (`…:assumed-role/name/session`). */
 export function roleNameOf(arn: string | undefined): string | undefined {

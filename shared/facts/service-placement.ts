@@ -1,11 +1,12 @@
 /**
- * Reading a service the way the awsvpc and capacity rules both need it
- * (shared by awsvpc-ip-exhaustion and capacity-pending).
+ * A service's task counts, placement and network configuration, read the way
+ * the awsvpc and capacity rules need them. Kept apart from service.ts: the two
+ * name and look up a service differently, and merging would change findings.
  */
 import type { AwsVpcConfiguration, Service } from '@aws-sdk/client-ecs';
-import type { Evidence, ResourceRef } from '../../findings';
-import type { InvestigationContext } from '../rule';
-import { shellArg } from '../text';
+import type { Evidence, ResourceRef } from '../findings';
+import type { InvestigationContext } from '../rules/rule';
+import { shellArg } from '../rules/text';
 
 /** The service named by the signal, from one DescribeServices call; undefined (and recorded as unchecked) when it cannot be read. */
 export async function readService(context: InvestigationContext, resource: ResourceRef, purpose: string): Promise<Service | undefined> {

@@ -1,10 +1,10 @@
 /**
- * Task facts shared by the image-pull, container-start and EFS rules: where
- * the task's ENI sits and which CPU it runs on, read from the event only.
+ * What the event says about its task: where the task's ENI sits, whether it
+ * runs on Fargate and which CPU it runs on, read from the event only.
  */
-import type { TaskDetail } from '../../events/types';
-import type { Signal } from '../../events/signals';
-import { shellArg } from '../text';
+import type { TaskDetail } from '../events/types';
+import type { Signal } from '../events/signals';
+import { shellArg } from '../rules/text';
 
 /** The task of a signal that carries one (task and container signals). */
 export function taskOf(signal: Signal): TaskDetail | undefined {
