@@ -4,7 +4,7 @@ import type { Evidence, Finding, Unchecked } from './findings';
 import { severityOrder } from './findings';
 import { type AccountReader, cachingReader, eventOnlyReader } from './reader/port';
 import { catalogue } from './rules/catalogue';
-import type { AnyRule, Detection, InvestigationContext, Specificity } from './rules/rule';
+import type { AnyRule, Classification, Detection, InvestigationContext, Specificity } from './rules/rule';
 
 export interface Candidate {
   rule: AnyRule;
@@ -69,11 +69,32 @@ function errorReason(error: unknown): string {
   return String(error);
 }
 
-/** Runs a candidate's investigation against the account and builds the finding. Never throws. */
-export async function investigate(candidate: Candidate, reader: AccountReader): Promise<Finding> {
+/** The top detection of `rules` for texts an investigation found, as `InvestigationContext.classify` returns it. */
+function classifyWith(rules: readonly AnyRule[], input: string | readonly Signal[]): Classification | undefined {
+  const [top] = detect(typeof input === 'string' ? [textSignal(input)] : input, rules);
+  if (!top) return undefined;
+  const { rule, detection } = top;
+  return {
+    rule: rule.meta.id,
+    title: rule.meta.title,
+    cause: detection.cause,
+    severity: detection.severity ?? rule.meta.severity,
+    specificity: detection.specificity,
+    explanation: detection.explanation,
+    fix: detection.fix,
+    evidence: detection.evidence,
+  };
+}
+
+/**
+ * Runs a candidate's investigation against the account and builds the finding. Never throws.
+ * `rules` is what `context.classify` judges with, the investigating rule left out.
+ */
+export async function investigate(candidate: Candidate, reader: AccountReader, rules: readonly AnyRule[] = catalogue): Promise<Finding> {
   const { rule, signal } = candidate;
   const detection: Detection = { ...candidate.detection, evidence: [...candidate.detection.evidence] };
   const unchecked: Unchecked[] = [];
+  let others: AnyRule[] | undefined;
   const context: InvestigationContext = {
     async read(operation, input, purpose) {
       // meta.needs is what the bot's IAM role is derived from: a read it does not declare is a bug.
@@ -90,6 +111,11 @@ export async function investigate(candidate: Candidate, reader: AccountReader): 
     },
     unchecked(check, reason) {
       unchecked.push({ check, reason });
+    },
+    classify(input) {
+      // Never itself: a rule must not be named the root cause of what it reports.
+      others ??= rules.filter((r) => r !== rule);
+      return classifyWith(others, input);
     },
   };
   if (rule.investigate) {
@@ -125,7 +151,7 @@ export async function diagnoseSignals(
   rules: readonly AnyRule[] = catalogue,
 ): Promise<Finding[]> {
   const cached = cachingReader(reader);
-  return Promise.all(detect(signals, rules).map((candidate) => investigate(candidate, cached)));
+  return Promise.all(detect(signals, rules).map((candidate) => investigate(candidate, cached, rules)));
 }
 
 /** Findings for a failure text a user copied (a stoppedReason, a service event message, an API error). */

@@ -13,7 +13,7 @@ export interface Incident {
   occurrences: number;
 }
 
-/** Replays a scenario's events against its snapshot and groups the findings into incidents, first seen first. */
+/** Replays a scenario's events against its snapshot and groups the findings into incidents, first seen first, each with the evidence of all its findings. */
 export async function replay(scenario: Scenario): Promise<{ incidents: Incident[]; invalid: string[] }> {
   const reader = snapshotReader(scenario.snapshot);
   const incidents = new Map<string, Incident>();
@@ -27,8 +27,15 @@ export async function replay(scenario: Scenario): Promise<{ incidents: Incident[
     for (const finding of result.findings) {
       const key = fingerprint(finding);
       const known = incidents.get(key);
-      if (known) known.occurrences++;
-      else incidents.set(key, { finding, occurrences: 1 });
+      if (!known) {
+        incidents.set(key, { finding: { ...finding, evidence: [...finding.evidence] }, occurrences: 1 });
+        continue;
+      }
+      known.occurrences++;
+      // What a repeat saw that the first finding did not (the rollback event of a failed deployment) joins the incident.
+      for (const item of finding.evidence) {
+        if (!known.finding.evidence.some((e) => e.source === item.source && e.observed === item.observed)) known.finding.evidence.push(item);
+      }
     }
   }
   return { incidents: [...incidents.values()], invalid };

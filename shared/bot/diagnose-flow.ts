@@ -140,7 +140,7 @@ export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
     }
     let announced = 0;
     try {
-      const findings = await Promise.all(opened.map(({ candidate }) => investigate(candidate, reader)));
+      const findings = await Promise.all(opened.map(({ candidate }) => investigate(candidate, reader, rules)));
       for (const [i, { fingerprint, firstSeen }] of opened.entries()) {
         const finding = findings[i];
         if (!finding) continue;

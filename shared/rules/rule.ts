@@ -1,4 +1,4 @@
-import type { SignalKind, SignalOf } from '../events/signals';
+import type { Signal, SignalKind, SignalOf } from '../events/signals';
 import type { Evidence, ResourceRef, Severity } from '../findings';
 import type { ReaderInput, ReaderOperation, ReaderOutput } from '../reader/port';
 
@@ -48,6 +48,19 @@ export type Refinement = Partial<Pick<Detection, 'cause' | 'severity' | 'explana
   evidence?: Evidence[];
 };
 
+/** The catalogue's top detection for a failure text found in the account, as another rule's investigation sees it. */
+export interface Classification {
+  rule: string;
+  title: string;
+  cause: string | null;
+  severity: Severity;
+  specificity: Specificity;
+  explanation: string;
+  fix: string;
+  /** The signal the detection came from (its text and where it was read). */
+  evidence: Evidence[];
+}
+
 export interface InvestigationContext {
   /**
    * Reads the account. On failure (AccessDenied, throttling, offline) it
@@ -56,6 +69,13 @@ export interface InvestigationContext {
   read<K extends ReaderOperation>(operation: K, input: ReaderInput<K>, purpose: string): Promise<ReaderOutput<K> | undefined>;
   /** Records a check that could not be made, and why. */
   unchecked(check: string, reason: string): void;
+  /**
+   * Runs failure texts read from the account (a stopped task's stoppedReason
+   * and container reasons) through the other rules' pure `detect`, judged
+   * together as one event's signals are, and returns the top detection:
+   * undefined when no other rule recognises them. Reads nothing.
+   */
+  classify(input: string | readonly Signal[]): Classification | undefined;
 }
 
 export interface Rule<K extends SignalKind = SignalKind, D extends Detection = Detection> {

@@ -1,6 +1,7 @@
 import type { Deployment, Service, Task } from '@aws-sdk/client-ecs';
-import type { DeploymentSignal, ServiceActionSignal } from '../../events/signals';
-import type { Evidence } from '../../findings';
+import { arnName, familyFromTaskDefinitionArn } from '../../arn';
+import type { DeploymentSignal, ServiceActionSignal, TextSignal } from '../../events/signals';
+import type { Evidence, ResourceRef } from '../../findings';
 import {
   describeService,
   missingTargetReason,
@@ -8,20 +9,24 @@ import {
   serviceTarget,
   stoppedTasks,
 } from '../../facts/service';
-import { type Detection, defineRule, type InvestigationContext, type Refinement } from '../rule';
+import { type Classification, type Detection, defineRule, type InvestigationContext, type Refinement } from '../rule';
 import { firstMatch, quoted, shellArg } from '../text';
 
 /**
  * A deployment that ECS marked FAILED: its circuit breaker counted too many
  * tasks that failed to start (or a deployment alarm fired), and with rollback
- * on ECS is restoring the last completed deployment. This rule says the
- * deployment failed and quotes WHY its tasks stopped; naming the root cause of
- * those stoppedReasons is the other rules' job.
+ * on ECS is restoring the last completed deployment.
+ *
+ * One failed deployment is one incident: the failure and the rollback that
+ * follows it (two events, same evidence) get the same cause, so the same
+ * fingerprint. The cause says what failed the deployment; the rollback is a
+ * fact of the finding, not a cause. The finding names the root cause itself:
+ * the failed tasks' stop reasons go through the other rules (context.classify).
  */
-type Cause = 'tasks-failed-to-start' | 'rolled-back' | 'alarm';
+type Cause = 'tasks-failed-to-start' | 'alarm';
 
-/** Scheduler texts, by cause. The event-driven path reads eventName first. */
-const textPatterns: [Cause, RegExp[]][] = [
+/** Scheduler texts saying a deployment failed, by cause. The event-driven path reads eventName first. */
+const failurePatterns: [Cause, RegExp[]][] = [
   ['alarm', [/deployment failed:?\s*alarms? detected/i]],
   [
     'tasks-failed-to-start',
@@ -32,20 +37,23 @@ const textPatterns: [Cause, RegExp[]][] = [
       /ECS Deployment Circuit Breaker was triggered/i,
     ],
   ],
-  ['rolled-back', [/circuit breaker:?\s*rolling back to deployment/i, /\brolling back to deployment\b/i]],
 ];
 
-const severityOf: Record<Cause, 'critical' | 'warning'> = {
-  'tasks-failed-to-start': 'critical',
-  alarm: 'critical',
-  // The failed revision is being replaced by the last one that worked: the service recovers, the release did not ship.
-  'rolled-back': 'warning',
-};
+/** "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/…" (event, rolloutStateReason) or "rolling back to deployment ecs-svc/…" (service event). */
+const ROLLBACK = /\brolling back to deployment/i;
+/** The deployment a rollback returns TO: the last completed one (AWS: "the reason field provides the ID of the deployment the service is rolling back to"). */
+const ROLLED_BACK_TO = /rolling back to deployment(?:Id)?\s+(ecs-svc\/\d+)/i;
+/** "(deployment ecs-svc/123) deployment failed" / "deployment ecs-svc/123 deployment failed": the deployment that failed. */
+const FAILED_IN_TEXT = /\(?deployment (ecs-svc\/\d+)\)?\s*deployment failed/i;
 
 interface CircuitBreakerDetection extends Detection {
   cause: Cause;
-  /** The deployment the event is about (for a rollback, the new rollback deployment). */
-  deploymentId: string | undefined;
+  /** The signal announces the rollback (SERVICE_DEPLOYMENT_IN_PROGRESS "rolling back …"), not the failure. */
+  rollback: boolean;
+  /** The deployment that failed, when the signal names it (SERVICE_DEPLOYMENT_FAILED, a "deployment failed" service event). */
+  failedDeploymentId: string | undefined;
+  /** The deployment ECS rolls back to, when the signal names it (a rollback's reason). */
+  rolledBackTo: string | undefined;
 }
 
 const explanations: Record<Cause, string> = {
@@ -53,49 +61,66 @@ const explanations: Record<Cause, string> = {
     "ECS marked the service's new deployment FAILED: its deployment circuit breaker counted too many tasks that failed to start or failed their health checks (half the desired count, at least 3 and at most 200). The new revision did not ship. If rollback is on, ECS is restoring the last completed deployment; if not, the service is left with whatever tasks still run. The tasks' stoppedReasons say why they failed.",
   alarm:
     "ECS marked the service's new deployment FAILED because one of its deployment CloudWatch alarms went into ALARM while the new tasks were running (during the rollout or its bake time). The new revision did not ship; with rollback on, ECS restores the last completed deployment.",
-  'rolled-back':
-    'ECS is rolling the service back to its last completed deployment because the new deployment failed (deployment circuit breaker or alarm). The release did not ship: the service is returning to the previous task definition. The failed tasks\' stoppedReasons say why it failed.',
 };
 
-function genericFix(cluster: string | undefined, service: string | undefined, deploymentId: string | undefined): string {
-  return [
-    `aws ecs describe-services --cluster ${shellArg(cluster, 'cluster')} --services ${shellArg(service, 'service')} --query 'services[0].deployments'`,
-    `aws ecs list-tasks --cluster ${shellArg(cluster, 'cluster')} --started-by ${shellArg(deploymentId, 'failed-deployment-id')} --desired-status STOPPED, then describe-tasks to read their stoppedReasons (ecs-medic explain "<stoppedReason>" names the cause)`,
-    'fix that cause in a new task definition revision, then deploy it again.',
-  ].join('\n');
-}
+const ROLLBACK_EXPLANATION =
+  "ECS is rolling the service back to its last completed deployment because the new deployment failed (deployment circuit breaker or alarm): the release did not ship. The failed tasks' stoppedReasons say why it failed.";
 
-/** "deployment ecs-svc/123 deployment failed" / "(deployment ecs-svc/123)": the failed deployment a scheduler message names. */
-function failedDeploymentIn(text: string, cause: Cause): string | undefined {
-  // A rollback message names the deployment it returns TO, not the one that failed.
-  if (cause === 'rolled-back') return undefined;
-  return /\(?deployment (ecs-svc\/\d+)\)?/i.exec(text)?.[1];
+/** What to run when the failed tasks could not be read: list them, then read their reasons. */
+function genericFix(cluster: string | undefined, service: string | undefined, deploymentId: string | undefined): string {
+  const c = shellArg(cluster, 'cluster');
+  return [
+    `aws ecs describe-services --cluster ${c} --services ${shellArg(service, 'service')} --query 'services[0].deployments'`,
+    `aws ecs list-tasks --cluster ${c} --service-name ${shellArg(service, 'service')} --desired-status STOPPED`,
+    `# the tasks started by ${shellArg(deploymentId, 'failed-deployment-id')} say why it failed (ecs-medic explain names the cause of a stoppedReason):`,
+    `aws ecs describe-tasks --cluster ${c} --tasks <task-arn> --query 'tasks[].[startedBy,stoppedReason,containers[].reason]'`,
+  ].join('\n');
 }
 
 function alarmFix(alarmNames: readonly string[]): string[] {
   const names = alarmNames.length > 0 ? alarmNames : ['<alarm-name>'];
-  return names.map((name) => `aws cloudwatch describe-alarm-history --alarm-name ${shellArg(name, 'alarm-name')} --history-item-type StateUpdate  # what the new revision made worse`);
+  return [
+    '# what the new revision made worse:',
+    ...names.map((name) => `aws cloudwatch describe-alarm-history --alarm-name ${shellArg(name, 'alarm-name')} --history-item-type StateUpdate`),
+  ];
 }
 
 function causeOfText(text: string): Cause | null {
-  for (const [cause, patterns] of textPatterns) if (firstMatch(text, patterns)) return cause;
+  for (const [cause, patterns] of failurePatterns) if (firstMatch(text, patterns)) return cause;
+  // A rollback follows a failure; only an alarm says so in its words.
+  if (ROLLBACK.test(text)) return /alarm/i.test(text) ? 'alarm' : 'tasks-failed-to-start';
   return null;
 }
 
 /** Deployment and Service Action events: the eventName decides; COMPLETED and plain IN_PROGRESS are not failures. */
 function causeOfEvent(signal: DeploymentSignal | ServiceActionSignal): Cause | null {
   const { eventName } = signal.detail;
-  if (eventName === 'SERVICE_DEPLOYMENT_FAILED') return /alarm/i.test(signal.text) ? 'alarm' : 'tasks-failed-to-start';
-  if (eventName === 'SERVICE_DEPLOYMENT_IN_PROGRESS' && /rolling back/i.test(signal.text)) return 'rolled-back';
-  return null;
+  const failed = eventName === 'SERVICE_DEPLOYMENT_FAILED';
+  if (!failed && !(eventName === 'SERVICE_DEPLOYMENT_IN_PROGRESS' && ROLLBACK.test(signal.text))) return null;
+  return /alarm/i.test(signal.text) ? 'alarm' : 'tasks-failed-to-start';
 }
 
-/** The deployment whose tasks failed: the one the event names if it failed, else the newest FAILED one. */
-function failedDeployment(service: Service, deploymentId: string | undefined, cause: Cause): Deployment | undefined {
+/** The deployment whose tasks failed: the one the signal names, else the newest FAILED one that is not the rollback's target. */
+function failedDeployment(service: Service, detection: CircuitBreakerDetection): Deployment | undefined {
   const deployments = service.deployments ?? [];
-  const named = deployments.find((d) => d.id === deploymentId);
-  if (named && cause !== 'rolled-back') return named;
-  return deployments.find((d) => d.rolloutState === 'FAILED');
+  return (
+    deployments.find((d) => d.id !== undefined && d.id === detection.failedDeploymentId) ??
+    deployments.find((d) => d.rolloutState === 'FAILED' && d.id !== detection.rolledBackTo)
+  );
+}
+
+/** The deployment ECS restores: named by the rollback (event or the rolling-back deployment's rolloutStateReason). */
+function rollbackTarget(service: Service, detection: CircuitBreakerDetection, failedId: string | undefined): { id: string | undefined; deployment: Deployment | undefined } | undefined {
+  const deployments = service.deployments ?? [];
+  const rolling = deployments.find((d) => d.id !== failedId && ROLLBACK.test(d.rolloutStateReason ?? ''));
+  const id = detection.rolledBackTo ?? ROLLED_BACK_TO.exec(rolling?.rolloutStateReason ?? '')?.[1];
+  if (!id && !rolling && !detection.rollback) return undefined;
+  return { id: id ?? rolling?.id, deployment: deployments.find((d) => d.id === id) ?? rolling };
+}
+
+/** "servicetest:7" from a task definition ARN. */
+function revisionOf(taskDefinition: string | undefined): string | undefined {
+  return arnName(taskDefinition) ?? taskDefinition;
 }
 
 function describeDeployment(d: Deployment): string {
@@ -103,89 +128,154 @@ function describeDeployment(d: Deployment): string {
   return `${d.id ?? '?'} ${d.status ?? ''} ${d.taskDefinition ?? ''}: rollout ${d.rolloutState ?? '?'}${reason}, ${d.runningCount ?? 0} running of ${d.desiredCount ?? '?'}, ${d.failedTasks ?? 0} failed`;
 }
 
-/** Distinct stop reasons, most frequent first, with the containers' own reasons and exit codes. */
-function stopReasons(tasks: readonly Task[]): { reason: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const task of tasks) {
-    const containers = (task.containers ?? [])
-      .filter((c) => c.reason || c.exitCode !== undefined)
-      .map((c) => `${c.name ?? 'container'}: ${c.reason ?? `exit code ${c.exitCode}`}${c.reason && c.exitCode !== undefined ? ` (exit code ${c.exitCode})` : ''}`);
-    const reason = [task.stoppedReason ?? 'no stoppedReason', ...containers].join('; ');
-    counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  }
-  return [...counts.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+/** A stopped task's reasons in one line: the stoppedReason, then each container's reason or exit code. */
+function reasonLine(task: Task): string {
+  const containers = (task.containers ?? []).flatMap((c) => {
+    // Fargate repeats the stoppedReason as the container's reason: quoted once.
+    const reason = c.reason && c.reason !== task.stoppedReason ? c.reason : undefined;
+    const exit = c.exitCode !== undefined ? `exit code ${c.exitCode}` : undefined;
+    const said = reason && exit ? `${reason} (${exit})` : (reason ?? exit);
+    return said ? [`${c.name ?? 'container'}: ${said}`] : [];
+  });
+  return [task.stoppedReason ?? 'no stoppedReason', ...containers].join('; ');
 }
 
+/** A stopped task's failure texts as the signals `classify` judges: its stoppedReason and each container's reason. */
+function taskSignals(task: Task, resource: ResourceRef): TextSignal[] {
+  const base: ResourceRef = { ...resource };
+  const family = familyFromTaskDefinitionArn(task.taskDefinitionArn);
+  if (family) base.taskFamily = family;
+  const id = arnName(task.taskArn);
+  if (id) base.task = id;
+  const signals: TextSignal[] = [];
+  if (task.stoppedReason) signals.push({ kind: 'text', text: task.stoppedReason, source: 'ecs:DescribeTasks stoppedReason', resource: base });
+  for (const c of task.containers ?? []) {
+    if (!c.reason) continue;
+    const named = c.name ? { ...base, container: c.name } : base;
+    signals.push({ kind: 'text', text: c.reason, source: `ecs:DescribeTasks containers[${c.name ?? '?'}].reason`, resource: named });
+  }
+  return signals;
+}
+
+/** What the failed deployment's tasks say: their most frequent stop reason, and what the catalogue makes of it. */
+interface FailedTasks {
+  reason: string;
+  count: number;
+  total: number;
+  rootCause: Classification | undefined;
+}
+
+/** The distinct stop reasons quoted as evidence, most frequent first. */
+const MAX_REASONS_QUOTED = 3;
 const LATEST_EVENTS = 3;
 
-async function quoteFailedTasks(
+/**
+ * The failed deployment's stopped tasks: one ecs:ListTasks of the service's
+ * stopped tasks and one ecs:DescribeTasks batch (≤ 100), kept when started by
+ * that deployment. ListTasks is filtered by service, not startedBy: the API
+ * reference allows startedBy only as the sole filter.
+ */
+async function readFailedTasks(
   context: InvestigationContext,
-  cluster: string,
-  deployment: Deployment | undefined,
+  target: { cluster: string; service: string },
+  resource: ResourceRef,
+  deploymentId: string | undefined,
   evidence: Evidence[],
-): Promise<{ reason: string; count: number; total: number } | undefined> {
-  if (!deployment?.id) {
-    context.unchecked('why the failed deployment\'s tasks stopped', 'the service lists no failed deployment any more (ECS drops it once the rollback completes)');
+): Promise<FailedTasks | undefined> {
+  if (!deploymentId) {
+    context.unchecked("why the failed deployment's tasks stopped", 'the service lists no failed deployment any more (ECS drops it once the rollback completes) and the event names none');
     return undefined;
   }
-  const tasks = await stoppedTasks(context, cluster, { startedBy: deployment.id }, `why the tasks of deployment ${deployment.id} stopped`);
-  if (!tasks) return undefined;
+  const stopped = await stoppedTasks(context, target.cluster, { serviceName: target.service }, `why the tasks of deployment ${deploymentId} stopped`);
+  if (!stopped) return undefined;
+  const tasks = stopped.filter((t) => t.startedBy === deploymentId);
   if (tasks.length === 0) {
-    evidence.push({ source: 'ecs:ListTasks', observed: `no stopped task of deployment ${deployment.id} is left (ECS keeps stopped tasks about an hour)` });
+    evidence.push({ source: 'ecs:ListTasks', observed: `no stopped task of deployment ${deploymentId} is left among the service's ${stopped.length} stopped tasks (ECS keeps stopped tasks about an hour)` });
     return undefined;
   }
-  const reasons = stopReasons(tasks);
-  for (const { reason, count } of reasons) evidence.push({ source: 'ecs:DescribeTasks', observed: `${count} of ${tasks.length} stopped tasks: ${reason}` });
-  const top = reasons[0];
+  const groups = new Map<string, Task[]>();
+  for (const task of tasks) {
+    const line = reasonLine(task);
+    groups.set(line, [...(groups.get(line) ?? []), task]);
+  }
+  const ranked = [...groups.entries()]
+    .map(([reason, group]) => ({ reason, count: group.length, rootCause: context.classify(taskSignals(group[0] as Task, resource)) }))
+    .sort((a, b) => b.count - a.count);
+  for (const { reason, count } of ranked.slice(0, MAX_REASONS_QUOTED)) {
+    evidence.push({ source: 'ecs:DescribeTasks', observed: `${count} of ${tasks.length} stopped tasks of ${deploymentId}: ${reason}` });
+  }
+  // The most frequent reason a rule recognises: tasks the rollback itself stopped ("Scaling activity initiated by …") name no cause.
+  const top = ranked.find((r) => r.rootCause) ?? ranked[0];
   return top ? { ...top, total: tasks.length } : undefined;
+}
+
+function rootCauseLabel(rootCause: Classification): string {
+  return rootCause.cause ? `${rootCause.rule}, ${rootCause.cause}` : rootCause.rule;
 }
 
 function refinement(
   detection: CircuitBreakerDetection,
   service: Service,
   target: { cluster: string; service: string },
-  failed: Deployment | undefined,
-  top: { reason: string; count: number; total: number } | undefined,
+  failed: { id: string | undefined; taskDefinition: string | undefined },
+  tasks: FailedTasks | undefined,
   evidence: Evidence[],
 ): Refinement {
   const config = service.deploymentConfiguration;
   const breaker = config?.deploymentCircuitBreaker;
   const alarmsOn = config?.alarms?.enable === true;
   const rollbackOn = breaker?.rollback === true || (alarmsOn && config?.alarms?.rollback === true);
-  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
-  const revision = failed?.taskDefinition ? ` (${failed.taskDefinition})` : '';
-  const why = top
-    ? ` Its tasks stopped with: "${top.reason}" (${top.count} of ${top.total} stopped tasks).`
-    : detection.cause === 'alarm'
-      ? ` Alarms watched: ${(config?.alarms?.alarmNames ?? []).join(', ') || 'none listed'}.`
-      : '';
-  const restored = primary && primary.id !== failed?.id ? `${primary.id} (${primary.taskDefinition})` : 'the last completed deployment';
-  const after = rollbackOn
-    ? ` ECS rolls back to ${restored}.`
-    : ' Rollback is off, so ECS does not restore the previous revision: the service keeps whatever tasks still run.';
-  const deployment = failed?.id ? `Deployment ${failed.id}${revision} of service ${target.service} failed.` : explanations[detection.cause];
-  const explanation =
-    detection.cause === 'rolled-back'
-      ? `ECS is rolling service ${target.service} back to ${restored}: the release did not ship. ${deployment}${why}`
-      : `${deployment}${why}${after}`;
-  const diagnose =
-    detection.cause === 'alarm'
-      ? alarmFix(config?.alarms?.alarmNames ?? [])
-      : [
-          top
-            ? `ecs-medic explain ${shellArg(top.reason.split('; ')[0], 'stoppedReason')}  # names the cause of the stop reason`
-            : genericFix(target.cluster, target.service, failed?.id),
-        ];
-  const fixLines = [
-    ...diagnose,
-    `fix that cause in a new revision of ${shellArg(failed?.taskDefinition, 'task-definition')}, then: aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(target.service, 'service')} --task-definition <fixed-revision>`,
-  ];
-  if (!rollbackOn) {
+  const rollbackTo = rollbackTarget(service, detection, failed.id);
+  const revision = revisionOf(failed.taskDefinition);
+  const rootCause = tasks?.rootCause;
+
+  const what = failed.id
+    ? `Deployment ${failed.id}${revision ? ` (${revision})` : ''} of service ${target.service} failed${detection.cause === 'alarm' ? ': a deployment alarm went into ALARM' : ': its circuit breaker counted too many tasks that failed to start'}.`
+    : explanations[detection.cause];
+  let why = '';
+  if (tasks && rootCause) {
+    why = ` Root cause, from the stop reasons of ${tasks.count} of ${tasks.total} stopped tasks of that deployment: ${rootCause.title} (${rootCauseLabel(rootCause)}). ${rootCause.explanation}`;
+  } else if (tasks) {
+    why = ` Its tasks stopped with: "${tasks.reason}" (${tasks.count} of ${tasks.total} stopped tasks); no rule recognises that reason.`;
+  } else if (detection.cause === 'alarm') {
+    why = ` Alarms watched: ${(config?.alarms?.alarmNames ?? []).join(', ') || 'none listed'}.`;
+  }
+  const restoredDeployment = rollbackTo?.deployment;
+  const restored = rollbackTo?.id
+    ? `deployment ${rollbackTo.id}${restoredDeployment?.taskDefinition ? ` (${revisionOf(restoredDeployment.taskDefinition)})` : ''}`
+    : 'the last completed deployment';
+  const after = rollbackTo
+    ? ` ECS is rolling the service back to ${restored}: it keeps running the previous revision, and the release did not ship.`
+    : rollbackOn
+      ? ` ECS rolls back to ${restored}.`
+      : ' Rollback is off, so ECS does not restore the previous revision: the service keeps whatever tasks still run.';
+  if (rollbackTo) evidence.push({ source: 'ecs-medic', observed: `failed deployment ${failed.id ?? 'unknown'}; rolled back to ${rollbackTo.id ?? 'the last completed deployment'}` });
+  if (rootCause) {
+    const where = [...new Set(rootCause.evidence.map((e) => e.source))].join(', ');
+    evidence.push({ source: 'ecs-medic', observed: `root cause: ${rootCauseLabel(rootCause)} (${rootCause.title}), recognised in ${where}` });
+  }
+
+  const fixLines: string[] = [];
+  if (rootCause) fixLines.push(`# the root cause (${rootCauseLabel(rootCause)}):`, rootCause.fix);
+  if (detection.cause === 'alarm') fixLines.push(...alarmFix(config?.alarms?.alarmNames ?? []));
+  else if (!tasks) fixLines.push(genericFix(target.cluster, target.service, failed.id));
+  else if (!rootCause) {
     fixLines.push(
-      `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(target.service, 'service')} --deployment-configuration "deploymentCircuitBreaker={enable=true,rollback=true}"  # so the next failed deployment rolls back by itself`,
+      '# read the full reasons (a stoppedReason is cut short):',
+      `aws ecs describe-tasks --cluster ${shellArg(target.cluster, 'cluster')} --tasks <task-arn> --query 'tasks[].[stoppedReason,containers[].[name,reason,exitCode]]'`,
     );
   }
-  return { evidence, explanation, fix: fixLines.join('\n') };
+  fixLines.push(
+    `# then register a revision of ${shellArg(familyFromTaskDefinitionArn(failed.taskDefinition), 'task-family')} with that fixed${revision ? ` (${revision} failed)` : ''} and deploy it:`,
+    `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(target.service, 'service')} --task-definition <fixed-revision>`,
+  );
+  if (!rollbackOn) {
+    fixLines.push(
+      '# so the next failed deployment rolls back by itself:',
+      `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(target.service, 'service')} --deployment-configuration "deploymentCircuitBreaker={enable=true,rollback=true}"`,
+    );
+  }
+  return { evidence, explanation: `${what}${why}${after}`, fix: fixLines.join('\n') };
 }
 
 export default defineRule({
@@ -196,33 +286,44 @@ export default defineRule({
     severity: 'critical',
     signals: ['deployment', 'service-action', 'text'],
     triggers:
-      'SERVICE_DEPLOYMENT_FAILED ("ECS deployment circuit breaker: task failed to start.", or a deployment alarm), the rollback SERVICE_DEPLOYMENT_IN_PROGRESS ("… rolling back to deploymentId …"), and service events "deployment failed: tasks failed to start." / "deployment failed: alarm detected."',
+      'SERVICE_DEPLOYMENT_FAILED ("ECS deployment circuit breaker: task failed to start.", or a deployment alarm) and the rollback SERVICE_DEPLOYMENT_IN_PROGRESS that follows it ("… rolling back to deploymentId …"), one incident for both; service events "deployment failed: tasks failed to start." / "deployment failed: alarm detected." / "rolling back to deployment …"',
     checks: [
-      "the service's deployments: rollout state and reason, failed task count, task definition",
+      "the service's deployments: which one failed (rollout state and reason, failed task count, task definition) and which one ECS rolls back to",
       'the latest service event messages',
-      "the failed deployment's stopped tasks and their stoppedReasons (quoted as evidence)",
+      "the failed deployment's stopped tasks (one ecs:ListTasks of the service's stopped tasks, one ecs:DescribeTasks batch of at most 100): their stoppedReasons and container reasons, run through the other rules to name the root cause, its explanation and fix",
       'whether circuit-breaker rollback or deployment alarms are on',
     ],
     needs: ['ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks'],
-    causes: ['tasks-failed-to-start', 'rolled-back', 'alarm'],
+    causes: ['tasks-failed-to-start', 'alarm'],
     autoFix: null,
   },
 
   detect(signal): CircuitBreakerDetection | null {
     const cause = signal.kind === 'text' ? causeOfText(signal.text) : causeOfEvent(signal);
     if (!cause) return null;
+    const rollback = signal.kind === 'text' ? ROLLBACK.test(signal.text) && !firstMatch(signal.text, failurePatterns.flatMap(([, p]) => p)) : signal.detail.eventName !== 'SERVICE_DEPLOYMENT_FAILED';
     const service = signal.resource.service ?? serviceNamedIn(signal.text);
-    const deploymentId = signal.kind === 'deployment' ? signal.detail.deploymentId : failedDeploymentIn(signal.text, cause);
+    const rolledBackTo = ROLLED_BACK_TO.exec(signal.text)?.[1];
+    // A rollback event's own deploymentId is not claimed as the failed one: investigation reads which deployment FAILED.
+    const failedDeploymentId = rollback
+      ? undefined
+      : (signal.kind === 'deployment' ? signal.detail.deploymentId : undefined) ?? FAILED_IN_TEXT.exec(signal.text)?.[1];
     const evidence = [quoted(signal.source, signal.text || (signal.kind === 'text' ? '' : signal.detail.eventName))];
-    if (signal.kind !== 'text') evidence.push({ source: 'detail.eventName', observed: `${signal.detail.eventName}${deploymentId ? ` (${deploymentId})` : ''}` });
+    if (signal.kind === 'deployment') {
+      const id = signal.detail.deploymentId;
+      evidence.push({ source: 'detail.eventName', observed: `${signal.detail.eventName}${id ? ` (deploymentId ${id})` : ''}` });
+    } else if (signal.kind === 'service-action') {
+      evidence.push({ source: 'detail.eventName', observed: signal.detail.eventName });
+    }
     return {
       cause,
       specificity: 'root-cause',
-      severity: severityOf[cause],
-      explanation: explanations[cause],
-      fix: genericFix(signal.resource.cluster, service, cause === 'rolled-back' ? undefined : deploymentId),
+      explanation: rollback ? ROLLBACK_EXPLANATION : explanations[cause],
+      fix: genericFix(signal.resource.cluster, service, failedDeploymentId),
       evidence,
-      deploymentId,
+      rollback,
+      failedDeploymentId,
+      rolledBackTo,
       ...(service && !signal.resource.service ? { resource: { service } } : {}),
     };
   },
@@ -242,8 +343,9 @@ export default defineRule({
     if (detection.cause === 'alarm') {
       context.unchecked('which deployment alarm is in ALARM', 'cloudwatch:DescribeAlarms is not among the reader operations yet');
     }
-    const failed = failedDeployment(service, detection.deploymentId, detection.cause);
-    const top = await quoteFailedTasks(context, target.cluster, failed, evidence);
-    return refinement(detection, service, target, failed, top, evidence);
+    const deployment = failedDeployment(service, detection);
+    const failed = { id: deployment?.id ?? detection.failedDeploymentId, taskDefinition: deployment?.taskDefinition };
+    const tasks = await readFailedTasks(context, target, resource, failed.id, evidence);
+    return refinement(detection, service, target, failed, tasks, evidence);
   },
 });
