@@ -1,7 +1,7 @@
 /**
  * The bot's figures (issue: "Performance"), each measured in this run:
  * - AWS calls to account resources for one incident of the restart-loop,
- *   PENDING and secrets scenarios, counted from aws-sdk-client-mock's recorded
+ *   PENDING, secrets and failed-deployment scenarios, counted from aws-sdk-client-mock's recorded
  *   calls on the real SDK clients the live reader creates; 0 expected for a
  *   duplicate delivery and for a repeat of an open incident;
  * - the 200-event storm: DynamoDB calls (a local dynalite server, so the
@@ -105,6 +105,7 @@ for (const [label, id] of [
   ['restart loop', 'health-check-grace-period'],
   ['PENDING pileup', 'pending-pileup'],
   ['secrets (3 secrets, 2 CMKs, private subnet)', 'secrets-pull-failure'],
+  ['failed deployment: breaker failure, then its rollback; root cause from the failed tasks', 'deployment-circuit-breaker'],
 ] as const) {
   const scenario = scenarios.get(id);
   if (!scenario) throw new Error(`scenario ${id} is missing`);

@@ -199,6 +199,23 @@ describe('diagnose flow', () => {
     expect(await incident()).toMatchObject({ state: 'open', occurrences: 2 });
   });
 
+  it('a failed deployment and its rollback are one incident: one alert naming the root cause, within the read budget', async () => {
+    const deployment = loadScenarios().find((s) => s.id === 'deployment-circuit-breaker');
+    if (!deployment) throw new Error('scenario deployment-circuit-breaker is missing');
+    const { flow, reads } = await setup({ snapshot: deployment.snapshot });
+    const [failed, rollback] = deployment.events;
+
+    expect((await flow.handleEvent(failed, invocation())).opened).toEqual(['deployment-circuit-breaker']);
+    expect(reads).toEqual(['ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks']);
+    expect((await flow.handleEvent(rollback, invocation())).repeated).toEqual(['deployment-circuit-breaker']);
+    expect(reads).toHaveLength(3);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    const [opened] = published();
+    expect(opened?.fingerprint).toBe('111122223333|us-west-2|default|service/servicetest|deployment-circuit-breaker|tasks-failed-to-start');
+    expect(opened?.finding.explanation).toContain('Root cause, from the stop reasons of 3 of 3 stopped tasks of that deployment: The container image could not be pulled (image-pull-failure, not-found).');
+    expect(opened?.finding.fix).toContain('aws ecr describe-images --repository-name servicetest --image-ids imageTag=v7 --region us-west-2');
+  });
+
   it.each([
     ['a steady state', 'service-action-service-steady-state', 'SERVICE_STEADY_STATE'],
     ['a completed deployment', 'deployment-service-deployment-completed', 'SERVICE_DEPLOYMENT_COMPLETED'],

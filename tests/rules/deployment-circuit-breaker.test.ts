@@ -45,6 +45,7 @@ ruleTester(rule, {
       source: COPILOT_SOURCE,
       cause: 'tasks-failed-to-start',
       fixIncludes: ['the tasks started by <failed-deployment-id>'],
+      explanationIncludes: ['rolling the service back to deployment ecs-svc/9086637243870003494, its last completed deployment,'],
     },
     {
       name: 'the alarm-triggered failure followed by its rollback, as DescribeServices lists the events',
@@ -172,7 +173,9 @@ describe('deployment-circuit-breaker investigation', () => {
     expect(found?.explanation).toContain("The kernel's OOM killer stopped the container");
     expect(found?.fix).toMatch(/^# the root cause \(container-oom-killed\):\nRaise the memory the container may use/);
     expect(found?.fix).not.toContain('ecs-medic explain');
-    expect(found?.fix).toContain('aws ecs update-service --cluster default --service servicetest --task-definition <fixed-revision>');
+    expect(found?.fix).toContain(
+      '# then register a fixed revision (servicetest:7 failed) and deploy it; the family name deploys its latest revision:\naws ecs update-service --cluster default --service servicetest --task-definition servicetest',
+    );
     expect(found?.fix).not.toContain('deploymentCircuitBreaker=');
     expect(found?.evidence).toContainEqual({ source: 'ecs:DescribeTasks', observed: `3 of 3 stopped tasks of ecs-svc/123: Essential container in task exited; web: ${OOM_REASON} (exit code 137)` });
     expect(found?.evidence).toContainEqual({
@@ -211,7 +214,9 @@ describe('deployment-circuit-breaker investigation', () => {
     const tasks = oomKilled.map((t) => ({ ...t, stoppedReason: 'Task stopped by a gremlin', container: {} }));
     const found = await finding(awsSample('deployment-service-deployment-failed'), snapshot({ tasks }));
     expect(found?.explanation).toContain('Its tasks stopped with: "Task stopped by a gremlin" (3 of 3 stopped tasks); no rule recognises that reason.');
-    expect(found?.fix).toContain("aws ecs describe-tasks --cluster default --tasks <task-arn> --query 'tasks[].[stoppedReason,containers[].[name,reason,exitCode]]'");
+    expect(found?.fix).toContain(
+      "aws ecs describe-tasks --cluster default --tasks arn:aws:ecs:us-west-2:111122223333:task/default/1 --query 'tasks[].[stoppedReason,containers[].[name,reason,exitCode]]'",
+    );
   });
 
   it('says so when no stopped task of the failed deployment is left', async () => {

@@ -63,8 +63,10 @@ const explanations: Record<Cause, string> = {
     "ECS marked the service's new deployment FAILED because one of its deployment CloudWatch alarms went into ALARM while the new tasks were running (during the rollout or its bake time). The new revision did not ship; with rollback on, ECS restores the last completed deployment.",
 };
 
-const ROLLBACK_EXPLANATION =
-  "ECS is rolling the service back to its last completed deployment because the new deployment failed (deployment circuit breaker or alarm): the release did not ship. The failed tasks' stoppedReasons say why it failed.";
+function rollbackExplanation(rolledBackTo: string | undefined): string {
+  const to = rolledBackTo ? `deployment ${rolledBackTo}, its last completed deployment,` : 'its last completed deployment';
+  return `ECS is rolling the service back to ${to} because the new deployment failed (deployment circuit breaker or alarm): the release did not ship. The failed tasks' stoppedReasons say why it failed.`;
+}
 
 /** What to run when the failed tasks could not be read: list them, then read their reasons. */
 function genericFix(cluster: string | undefined, service: string | undefined, deploymentId: string | undefined): string {
@@ -162,6 +164,8 @@ interface FailedTasks {
   reason: string;
   count: number;
   total: number;
+  /** A task that stopped with that reason. */
+  taskArn: string | undefined;
   rootCause: Classification | undefined;
 }
 
@@ -199,7 +203,10 @@ async function readFailedTasks(
     groups.set(line, [...(groups.get(line) ?? []), task]);
   }
   const ranked = [...groups.entries()]
-    .map(([reason, group]) => ({ reason, count: group.length, rootCause: context.classify(taskSignals(group[0] as Task, resource)) }))
+    .map(([reason, group]) => {
+      const representative = group[0] as Task;
+      return { reason, count: group.length, taskArn: representative.taskArn, rootCause: context.classify(taskSignals(representative, resource)) };
+    })
     .sort((a, b) => b.count - a.count);
   for (const { reason, count } of ranked.slice(0, MAX_REASONS_QUOTED)) {
     evidence.push({ source: 'ecs:DescribeTasks', observed: `${count} of ${tasks.length} stopped tasks of ${deploymentId}: ${reason}` });
@@ -262,12 +269,13 @@ function refinement(
   else if (!rootCause) {
     fixLines.push(
       '# read the full reasons (a stoppedReason is cut short):',
-      `aws ecs describe-tasks --cluster ${shellArg(target.cluster, 'cluster')} --tasks <task-arn> --query 'tasks[].[stoppedReason,containers[].[name,reason,exitCode]]'`,
+      `aws ecs describe-tasks --cluster ${shellArg(target.cluster, 'cluster')} --tasks ${shellArg(tasks.taskArn, 'task-arn')} --query 'tasks[].[stoppedReason,containers[].[name,reason,exitCode]]'`,
     );
   }
+  const family = familyFromTaskDefinitionArn(failed.taskDefinition);
   fixLines.push(
-    `# then register a revision of ${shellArg(familyFromTaskDefinitionArn(failed.taskDefinition), 'task-family')} with that fixed${revision ? ` (${revision} failed)` : ''} and deploy it:`,
-    `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(target.service, 'service')} --task-definition <fixed-revision>`,
+    `# then register a fixed revision${revision ? ` (${revision} failed)` : ''} and deploy it${family ? '; the family name deploys its latest revision' : ''}:`,
+    `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(target.service, 'service')} --task-definition ${shellArg(family, 'fixed-revision')}`,
   );
   if (!rollbackOn) {
     fixLines.push(
@@ -318,7 +326,7 @@ export default defineRule({
     return {
       cause,
       specificity: 'root-cause',
-      explanation: rollback ? ROLLBACK_EXPLANATION : explanations[cause],
+      explanation: rollback ? rollbackExplanation(rolledBackTo) : explanations[cause],
       fix: genericFix(signal.resource.cluster, service, failedDeploymentId),
       evidence,
       rollback,
