@@ -167,7 +167,7 @@ function rollbackEvent(deploymentId = 'ecs-svc/123'): Record<string, unknown> {
 describe('deployment-circuit-breaker investigation', () => {
   it('names the root cause from the failed tasks: the catalogue judges the stoppedReason and container reasons together', async () => {
     const found = await finding(awsSample('deployment-service-deployment-failed'), snapshot());
-    expect(found?.explanation).toContain('Deployment ecs-svc/123 (servicetest:7) of service servicetest failed: its circuit breaker counted too many tasks that failed to start.');
+    expect(found?.explanation).toContain('Deployment ecs-svc/123 (servicetest:7) of service servicetest failed: its circuit breaker counted too many tasks that failed to start or failed their health checks.');
     // "Essential container in task exited" alone is a catch-all; the container's reason names the cause.
     expect(found?.explanation).toContain('Root cause, from the stop reasons of 3 of 3 stopped tasks of that deployment: A container was killed for using more memory than its limit (container-oom-killed).');
     expect(found?.explanation).toContain("The kernel's OOM killer stopped the container");

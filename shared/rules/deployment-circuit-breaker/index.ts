@@ -237,7 +237,7 @@ function refinement(
   const rootCause = tasks?.rootCause;
 
   const what = failed.id
-    ? `Deployment ${failed.id}${revision ? ` (${revision})` : ''} of service ${target.service} failed${detection.cause === 'alarm' ? ': a deployment alarm went into ALARM' : ': its circuit breaker counted too many tasks that failed to start'}.`
+    ? `Deployment ${failed.id}${revision ? ` (${revision})` : ''} of service ${target.service} failed${detection.cause === 'alarm' ? ': a deployment alarm went into ALARM' : ': its circuit breaker counted too many tasks that failed to start or failed their health checks'}.`
     : explanations[detection.cause];
   let why = '';
   if (tasks && rootCause) {
