@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 /**
  * The import rules of the catalogue: a rule folder imports no other rule folder
  * (knowledge several rules share lives in shared/facts/), shared/facts/ imports
- * no rule folder (or it would join two rules by the back door), and neither
- * reaches the account except through the reader port.
+ * no rule folder (or it would join two rules by the back door), neither
+ * reaches the account except through the reader port, and neither imports the
+ * catalogue or the engine (another rule's verdict comes from context.classify).
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,6 +51,7 @@ function violations(file: string, source: string): string[] {
     if (!specifier.startsWith('.')) continue;
     const target = normalize(join(dirname(file), specifier)).split(sep).join('/');
     if (target.startsWith('shared/reader/') && target !== 'shared/reader/port') why('a reader other than the port');
+    if (target === 'shared/rules/catalogue' || target === 'shared/diagnose') why('the catalogue or the engine: ask context.classify what another rule makes of a text');
     const targetRule = ruleFolderOf(target);
     if (targetRule !== undefined && targetRule !== ownRule) {
       why(ownRule ? `rule ${ownRule} imports rule ${targetRule}: move what both know to ${factsDir}/` : `imports rule ${targetRule}`);
@@ -89,6 +91,8 @@ describe('layout', () => {
     expect(flagged("const rule = await import('../spot-interruption/index');")).toBe(1);
     expect(flagged("import { LiveReader } from '../../reader/live';")).toBe(1);
     expect(flagged("import { ECSClient } from '@aws-sdk/client-ecs';")).toBe(1);
+    expect(flagged("import { catalogue } from '../catalogue';")).toBe(1);
+    expect(flagged("import { detect } from '../../diagnose';")).toBe(1);
     expect(violations('shared/facts/service.ts', "import { defineRule } from '../rules/task-retirement/index';")).toHaveLength(1);
 
     expect(flagged("import { placed } from './placed';")).toBe(0);
