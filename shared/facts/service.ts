@@ -73,16 +73,18 @@ export async function describeService(
 const DESCRIBE_TASKS_BATCH = 100;
 
 /**
- * Recently stopped tasks (ECS keeps them about an hour), newest first as ECS
- * lists them: one ecs:ListTasks, then ONE ecs:DescribeTasks batch.
+ * A service's recently stopped tasks (ECS keeps them about an hour), newest
+ * first as ECS lists them: one ecs:ListTasks, then ONE ecs:DescribeTasks batch.
+ * By service, never by startedBy: the API reference allows startedBy only as
+ * the sole filter, and desiredStatus STOPPED is one; filter on task.startedBy.
  */
 export async function stoppedTasks(
   context: InvestigationContext,
   cluster: string,
-  filter: { serviceName: string } | { startedBy: string },
+  serviceName: string,
   purpose: string,
 ): Promise<Task[] | undefined> {
-  const listed = await context.read('ecs:ListTasks', { cluster, ...filter, desiredStatus: 'STOPPED' }, purpose);
+  const listed = await context.read('ecs:ListTasks', { cluster, serviceName, desiredStatus: 'STOPPED' }, purpose);
   if (!listed) return undefined;
   const arns = (listed.taskArns ?? []).slice(0, DESCRIBE_TASKS_BATCH);
   if (arns.length === 0) return [];

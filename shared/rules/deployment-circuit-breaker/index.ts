@@ -174,10 +174,8 @@ const MAX_REASONS_QUOTED = 3;
 const LATEST_EVENTS = 3;
 
 /**
- * The failed deployment's stopped tasks: one ecs:ListTasks of the service's
- * stopped tasks and one ecs:DescribeTasks batch (≤ 100), kept when started by
- * that deployment. ListTasks is filtered by service, not startedBy: the API
- * reference allows startedBy only as the sole filter.
+ * The failed deployment's stopped tasks: the service's stopped tasks (one
+ * ecs:ListTasks, one ecs:DescribeTasks batch of ≤ 100) that deployment started.
  */
 async function readFailedTasks(
   context: InvestigationContext,
@@ -190,7 +188,7 @@ async function readFailedTasks(
     context.unchecked("why the failed deployment's tasks stopped", 'the service lists no failed deployment any more (ECS drops it once the rollback completes) and the event names none');
     return undefined;
   }
-  const stopped = await stoppedTasks(context, target.cluster, { serviceName: target.service }, `why the tasks of deployment ${deploymentId} stopped`);
+  const stopped = await stoppedTasks(context, target.cluster, target.service, `why the tasks of deployment ${deploymentId} stopped`);
   if (!stopped) return undefined;
   const tasks = stopped.filter((t) => t.startedBy === deploymentId);
   if (tasks.length === 0) {

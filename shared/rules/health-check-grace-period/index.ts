@@ -282,7 +282,7 @@ export default defineRule({
     const taskDefinition = 'task' in signal ? (signal.task.taskDefinitionArn ?? service.taskDefinition) : service.taskDefinition;
     const checks = await readContainerChecks(context, taskDefinition, evidence);
 
-    const recent = (await stoppedTasks(context, target.cluster, { serviceName: target.service }, "the service's recently stopped tasks and how long they lived")) ?? [];
+    const recent = (await stoppedTasks(context, target.cluster, target.service, "the service's recently stopped tasks and how long they lived")) ?? [];
     const killed = recent.filter((task) => sameKill[detection.kind].test(task.stoppedReason ?? ''));
     const lived = lifetimes(killed);
     // Tasks the scheduler or a user stopped for another reason had run, and their start-up can be measured.
