@@ -2,6 +2,7 @@ import { demo } from './commands/demo';
 import { diagnose } from './commands/diagnose';
 import { explain } from './commands/explain';
 import { rules } from './commands/rules';
+import { echo, terminalSafe } from './terminal';
 import { type Command, type Io, UsageError } from './usage';
 
 const commands: Command[] = [explain, diagnose, demo, rules];
@@ -16,7 +17,9 @@ ${commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 Run "ecs-medic <command> --help" for a command's options.`;
 
 /** Runs one CLI invocation; returns the exit status. Never throws. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], terminal: Io): Promise<number> {
+  // Input and AWS text reach every line: none may drive the terminal.
+  const io = terminalSafe(terminal);
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(overview);
@@ -24,7 +27,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   try {
-    if (!command) throw new UsageError(`unknown command "${name}"; run "ecs-medic --help" for the list`);
+    if (!command) throw new UsageError(`unknown command "${echo(name)}"; run "ecs-medic --help" for the list`);
     if (args.includes('--help') || args.includes('-h')) {
       io.out(command.help);
       return 0;

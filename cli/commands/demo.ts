@@ -3,8 +3,8 @@ import { diagnoseEvent } from '../../shared/diagnose';
 import type { Finding } from '../../shared/findings';
 import { fingerprint } from '../../shared/incidents/fingerprint';
 import { snapshotReader } from '../../shared/reader/snapshot';
-import { renderFinding } from '../../shared/render/text';
 import { loadScenarios, type Scenario } from '../scenarios';
+import { echo, renderForTerminal } from '../terminal';
 import { type Command, UsageError } from '../usage';
 
 export interface Incident {
@@ -60,7 +60,7 @@ SCENARIO limits the run to those scenario ids (the file names in cli/scenarios/)
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
     const all = loadScenarios();
     const unknown = positionals.filter((id) => !all.some((s) => s.id === id));
-    if (unknown.length > 0) throw new UsageError(`unknown scenario "${unknown[0]}"; known: ${all.map((s) => s.id).join(', ')}`);
+    if (unknown.length > 0) throw new UsageError(`unknown scenario "${echo(unknown[0] as string)}"; known: ${all.map((s) => s.id).join(', ')}`);
     const scenarios = positionals.length > 0 ? all.filter((s) => positionals.includes(s.id)) : all;
 
     for (const [i, scenario] of scenarios.entries()) {
@@ -75,7 +75,7 @@ SCENARIO limits the run to those scenario ids (the file names in cli/scenarios/)
       io.out('');
       for (const message of invalid) io.out(`(${message})`);
       for (const { finding, occurrences } of incidents) {
-        io.out(renderFinding(finding));
+        io.out(renderForTerminal(finding));
         if (occurrences > 1) io.out(`  seen:      ${occurrences} times in this scenario, alerted once`);
         io.out('');
       }

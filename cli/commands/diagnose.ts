@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { diagnoseEvent, type EventDiagnosis } from '../../shared/diagnose';
 import { type AccountReader, eventOnlyReader } from '../../shared/reader/port';
 import { type Snapshot, snapshotProblem, snapshotReader } from '../../shared/reader/snapshot';
-import { renderFinding } from '../../shared/render/text';
 import { readJsonFile } from '../read-json';
+import { echo, renderForTerminal } from '../terminal';
 import { type Command, type Io, UsageError } from '../usage';
 
 function snapshotFrom(path: string): AccountReader {
@@ -60,10 +60,10 @@ function printHuman(io: Io, index: number, result: EventDiagnosis): void {
     io.out(`event #${index + 1}: ${result.message}`);
     return;
   }
-  io.out(`event #${index + 1} ${result.id} (${result.detailType})`);
+  io.out(`event #${index + 1} ${echo(result.id)} (${echo(result.detailType)})`);
   if (result.status === 'unsupported') io.out('  not diagnosed: ecs-medic does not read this detail-type yet');
   else if (result.findings.length === 0) io.out('  no failure recognised');
-  else io.out(result.findings.map(renderFinding).join('\n\n'));
+  else io.out(result.findings.map(renderForTerminal).join('\n\n'));
 }
 
 export const diagnose: Command = {
@@ -113,7 +113,7 @@ Exit status: 0 when every event was processed, 1 when any event was invalid,
         json: { type: 'boolean' },
       },
     });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (the event goes in --event FILE)`);
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${echo(positionals[0] as string)}" (the event goes in --event FILE)`);
     if (!values.event) throw new UsageError('--event FILE is required');
     if (values.snapshot && values.offline) throw new UsageError('--snapshot and --offline exclude each other');
     if ((values.region || values.profile) && (values.snapshot || values.offline)) {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { explainText } from '../../shared/diagnose';
-import { renderFinding } from '../../shared/render/text';
+import { echo, renderForTerminal } from '../terminal';
 import { type Command, UsageError } from '../usage';
 
 export const explain: Command = {
@@ -40,9 +40,9 @@ Exit status: 0 whether or not a rule recognised the text; 2 on usage errors.`,
         io.out(JSON.stringify({ input: text, findings }));
         continue;
       }
-      if (texts.length > 1) io.out(`${i > 0 ? '\n' : ''}── ${text}`);
+      if (texts.length > 1) io.out(`${i > 0 ? '\n' : ''}── ${echo(text)}`);
       if (findings.length === 0) io.out('No rule recognises this text. If it is an ECS failure, please open an issue with it.');
-      io.out(findings.map(renderFinding).join('\n\n'));
+      io.out(findings.map(renderForTerminal).join('\n\n'));
     }
     return 0;
   },

@@ -6,7 +6,7 @@
  */
 
 /** C0/C1 control characters (not \t or \n) and bidi overrides, which can hide or reorder what a reader sees. */
-const unsafeCharacters = /(?![\t\n])[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+export const unsafeCharacters = /(?![\t\n])[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 
 /** Half a surrogate pair has no UTF-8 encoding: SNS would reject the message. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
