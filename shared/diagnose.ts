@@ -3,6 +3,7 @@ import { type Signal, type SignalKind, signalsOf, textSignal } from './events/si
 import type { Evidence, Finding, Unchecked } from './findings';
 import { severityOrder } from './findings';
 import { type AccountReader, cachingReader, eventOnlyReader } from './reader/port';
+import { maskFinding } from './redact';
 import { catalogue } from './rules/catalogue';
 import type { AnyRule, Classification, Detection, InvestigationContext, Specificity } from './rules/rule';
 
@@ -131,7 +132,8 @@ export async function investigate(candidate: Candidate, reader: AccountReader, r
       unchecked.push({ check: `${rule.meta.id} investigation`, reason: errorReason(error) });
     }
   }
-  return {
+  // AWS texts quote environments, presigned URLs and webhooks: no finding carries their secrets.
+  return maskFinding({
     rule: rule.meta.id,
     cause: detection.cause,
     severity: detection.severity ?? rule.meta.severity,
@@ -141,7 +143,7 @@ export async function investigate(candidate: Candidate, reader: AccountReader, r
     resource: { ...signal.resource, ...detection.resource },
     evidence: detection.evidence,
     unchecked,
-  };
+  });
 }
 
 /** Detects, then investigates every candidate through one cached reader. */

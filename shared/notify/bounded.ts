@@ -1,13 +1,15 @@
 import type { IncidentDetail } from '../bot/incident-event';
 import type { Evidence, Finding, ResourceRef, Unchecked } from '../findings';
+import { maskSecrets } from '../redact';
 import { clip, plainText } from './safe-text';
 
 /**
  * Every channel has a size limit (SNS 256 KB for all protocols together,
  * Slack 3000 characters a section). A finding is bounded once, here, so each
- * channel starts from text that fits: control characters removed, each field
- * cut to a readable length, and long lists cut with a note saying how many
- * items were left out (the incident event on EventBridge keeps them all).
+ * channel starts from text that fits: control characters removed, secrets
+ * masked (shared/redact.ts), each field cut to a readable length, and long
+ * lists cut with a note saying how many items were left out (the incident
+ * event on EventBridge keeps them all).
  *
  * Worst case, every field at its cap in characters that take 3 bytes (4 once
  * escaped twice in the chat JSON): about 200 KB for the three copies (default,
@@ -27,8 +29,9 @@ export const LIMITS = {
   incidentField: 600,
 } as const;
 
+/** Masked here too: an incident event is checked, never trusted to come from this version of diagnose. */
 function bound(text: string, max: number): string {
-  return clip(plainText(text), max);
+  return clip(maskSecrets(plainText(text)), max);
 }
 
 function boundResource(resource: ResourceRef): ResourceRef {

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { IncidentDetail } from '../bot/incident-event';
+import { maskSecrets } from '../redact';
 import { describeResource } from '../render/text';
 import { boundIncident } from './bounded';
 import { consoleLinks } from './links';
@@ -115,6 +116,27 @@ export function webhookUrlFromSecret(client: SecretsManagerClient, secretId: str
   };
 }
 
+/** An incoming webhook's path: /services/<team>/<channel hook>/<secret>. */
+const webhookPath = /^\/services\/T[A-Z0-9]{4,20}\/B[A-Z0-9]{4,20}\/[A-Za-z0-9]{16,64}$/;
+
+/**
+ * What is wrong with a webhook URL, or null. Strict, as the URL is where the
+ * alert (and the account's failures) go: https to hooks.slack.com on the
+ * default port, no credentials, no query or fragment, the incoming-webhook
+ * path. The answer never contains the URL or any part of it.
+ */
+export function webhookUrlProblem(candidate: string): string | null {
+  if (!URL.canParse(candidate)) return 'is not a URL';
+  const url = new URL(candidate);
+  if (url.protocol !== 'https:') return 'is not https';
+  if (url.username || url.password) return 'carries credentials before its host';
+  if (url.hostname !== 'hooks.slack.com') return 'is not on hooks.slack.com';
+  if (url.port !== '') return 'names a port other than 443';
+  if (url.search || url.hash || candidate.includes('?') || candidate.includes('#')) return 'has a query or fragment';
+  if (!webhookPath.test(url.pathname)) return 'does not have an incoming-webhook path (/services/T…/B…/…)';
+  return null;
+}
+
 export function parseWebhookSecret(secret: string | undefined): string {
   const value = secret?.trim() ?? '';
   let candidate: unknown = value;
@@ -125,11 +147,12 @@ export function parseWebhookSecret(secret: string | undefined): string {
       throw new Error('the Slack secret looks like JSON but does not parse');
     }
   }
+  const expected = '(expected the URL, or JSON {"webhookUrl": "https://hooks.slack.com/services/…"})';
   // The URL is a credential: errors say what is wrong with it, never what it is.
-  if (typeof candidate !== 'string' || !URL.canParse(candidate) || new URL(candidate).protocol !== 'https:') {
-    throw new Error('the Slack secret holds no https webhook URL (expected the URL, or JSON {"webhookUrl": "https://hooks.slack.com/…"})');
-  }
-  return candidate;
+  if (typeof candidate !== 'string' || candidate === '') throw new Error(`the Slack secret holds no webhook URL ${expected}`);
+  const problem = webhookUrlProblem(candidate);
+  if (problem) throw new Error(`the Slack secret's webhook URL ${problem} ${expected}`);
+  return new URL(candidate).href;
 }
 
 export class SlackDeliveryError extends Error {
@@ -151,25 +174,42 @@ export const SLACK_POST_DEFAULTS: SlackPostOptions = { timeoutMs: 5000, maxRetry
  * duplicate. A timeout or a 5xx is not retried, as Slack may have posted.
  */
 export async function postToSlack(url: string, message: SlackMessage, options: SlackPostOptions = SLACK_POST_DEFAULTS): Promise<void> {
+  const problem = webhookUrlProblem(url);
+  if (problem) throw new SlackDeliveryError(`not posted: the Slack webhook URL ${problem}`);
   const body = JSON.stringify(message);
-  const post = () =>
-    fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+  const post = async () => {
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      // fetch's errors quote the URL ("Failed to parse URL from …") and their causes the address: say what failed, not where.
+      throw new SlackDeliveryError(`the Slack webhook request failed: ${requestFailure(error, options.timeoutMs)}`);
+    }
+  };
   let response = await post();
   if (response.status === 429) {
     const retryAfterMs = Number(response.headers.get('retry-after') ?? '1') * 1000;
     if (!(retryAfterMs <= options.maxRetryAfterMs)) {
-      throw new SlackDeliveryError(`Slack rate-limited the webhook (429, Retry-After ${response.headers.get('retry-after')} s)`);
+      throw new SlackDeliveryError(`Slack rate-limited the webhook (429, Retry-After ${clip(plainText(response.headers.get('retry-after') ?? ''), 20)} s)`);
     }
     await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
     response = await post();
   }
   if (!response.ok) {
-    const reason = clip(plainText(await response.text().catch(() => '')), 200);
+    const reason = clip(maskSecrets(plainText(await response.text().catch(() => ''))), 200);
     throw new SlackDeliveryError(`Slack webhook answered ${response.status}${reason ? `: ${reason}` : ''}`);
   }
+}
+
+/** A failed request in words that name no URL: a timeout, or the error's name and system code (ECONNREFUSED, ENOTFOUND). */
+function requestFailure(error: unknown, timeoutMs: number): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  if (name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  if (name === 'AbortError') return 'aborted';
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? `${name} (${code})` : name;
 }

@@ -237,6 +237,26 @@ describe('SNS Publish', () => {
   });
 });
 
+describe('secrets in an incident event', () => {
+  it('are masked in every channel, whatever produced the event', () => {
+    const leaky: IncidentDetail = {
+      ...opened,
+      finding: {
+        ...opened.finding,
+        evidence: [
+          { source: 'detail.containers[0].reason', observed: 'env DB_PASSWORD=hunter2 posting to https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX' },
+        ],
+        unchecked: [{ check: 'logs', reason: 'dial postgres://app:s3cr3t@db:5432 refused' }],
+      },
+    };
+    const outputs = [alertText(leaky), JSON.stringify(slackMessage(leaky)), JSON.stringify(chatbotNotification(leaky, 'evt-1')), publishInput(leaky, 'evt-1', TOPIC).Message];
+    for (const output of outputs) {
+      expect(output).not.toMatch(/hunter2|XXXXXXXX|s3cr3t/);
+      expect(output).toContain('DB_PASSWORD=[masked]');
+    }
+  });
+});
+
 describe('console links', () => {
   const base = (resource: Finding['resource'], fix = 'n/a'): Finding => ({
     rule: 'r',

@@ -54,6 +54,35 @@ describe('postToSlack', () => {
     expect(twice).toHaveBeenCalledTimes(2);
   });
 
+  it('never sends to, nor names, a webhook URL it would not accept from the secret', async () => {
+    const fetchMock = vi.fn(async () => new Response('ok', { status: 200 }));
+    vi.stubGlobal('fetch', fetchMock);
+    const withCredentials = URL_.replace('https://', 'https://user:pass@');
+    const error = await postToSlack(withCredentials, message, fast).catch((e: unknown) => e);
+    expect(String(error)).toBe('SlackDeliveryError: not posted: the Slack webhook URL carries credentials before its host');
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('names neither the URL nor the address when the request fails', async () => {
+    // What fetch throws: the URL in the message, the address in the cause.
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 ${URL_}`), { code: 'ECONNREFUSED' }),
+    });
+    for (const thrown of [refused, new TypeError(`Failed to parse URL from ${URL_}`)]) {
+      vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(thrown)));
+      const error = (await postToSlack(URL_, message, fast).catch((e: unknown) => e)) as Error;
+      expect(error.name).toBe('SlackDeliveryError');
+      expect(JSON.stringify({ message: error.message, stack: error.stack, cause: String(error.cause) })).not.toMatch(/hooks\.slack\.com|XXXXXXXX|10\.0\.0\.1/);
+    }
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(refused)));
+    await expect(postToSlack(URL_, message, fast)).rejects.toThrow('the Slack webhook request failed: TypeError (ECONNREFUSED)');
+  });
+
+  it('masks a secret in Slack’s answer', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(`no_service for ${URL_}`, { status: 404 })));
+    await expect(postToSlack(URL_, message, fast)).rejects.toThrow('Slack webhook answered 404: no_service for https://hooks.slack.com/services/[masked]');
+  });
+
   it('times out a webhook that does not answer', async () => {
     vi.stubGlobal(
       'fetch',
@@ -62,7 +91,7 @@ describe('postToSlack', () => {
           new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
       ),
     );
-    await expect(postToSlack(URL_, message, { timeoutMs: 20, maxRetryAfterMs: 0 })).rejects.toThrow(/timeout|aborted/i);
+    await expect(postToSlack(URL_, message, { timeoutMs: 20, maxRetryAfterMs: 0 })).rejects.toThrow('the Slack webhook request failed: timed out after 20 ms');
   });
 });
 
@@ -75,18 +104,33 @@ describe('the webhook secret', () => {
     expect(parseWebhookSecret(secret)).toBe(url);
   });
 
+  it('reads the default port and an upper-case host as the same URL', () => {
+    expect(parseWebhookSecret(URL_.replace('hooks.slack.com', 'HOOKS.slack.com:443'))).toBe(URL_);
+  });
+
+  const PATH = '/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
   it.each([
-    [undefined, /no https webhook URL/],
-    ['', /no https webhook URL/],
-    ['http://hooks.slack.com/services/T/B/X', /no https webhook URL/],
-    ['{"url": "https://hooks.slack.com/services/T/B/X"}', /no https webhook URL/],
+    [undefined, /holds no webhook URL/],
+    ['', /holds no webhook URL/],
+    ['{"url": "https://hooks.slack.com/services/T/B/X"}', /holds no webhook URL/],
     ['{"webhookUrl": ', /does not parse/],
+    ['hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX', /is not a URL/],
+    [`http://hooks.slack.com${PATH}`, /is not https/],
+    [`https://user:pass@hooks.slack.com${PATH}`, /carries credentials/],
+    [`https://token@hooks.slack.com${PATH}`, /carries credentials/],
+    [`https://hooks.slack.com.evil.example${PATH}`, /is not on hooks.slack.com/],
+    [`https://evil.example/${PATH}`, /is not on hooks.slack.com/],
+    [`https://hooks.slack.com:8443${PATH}`, /port other than 443/],
+    [`https://hooks.slack.com${PATH}?redirect=x`, /query or fragment/],
+    [`https://hooks.slack.com${PATH}#x`, /query or fragment/],
+    ['https://hooks.slack.com/workflows/T00000000/A00000000/123/abc', /incoming-webhook path/],
+    ['https://hooks.slack.com/services/T00000000/B00000000/../../x', /incoming-webhook path/],
   ])('rejects %j without echoing it', (secret, problem) => {
     expect(() => parseWebhookSecret(secret)).toThrow(problem);
     try {
       parseWebhookSecret(secret);
     } catch (error) {
-      expect(String(error)).not.toContain('hooks.slack.com/services/T/B');
+      expect(String(error)).not.toMatch(/user|pass|token@|XXXXXXXX|T00000000|evil/);
     }
   });
 
