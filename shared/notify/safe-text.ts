@@ -24,17 +24,42 @@ export function escapeMrkdwn(text: string): string {
   return plainText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/**
- * Text inside a Slack code span or block: escaped like mrkdwn (Slack still
- * parses `<…>` there), and a backtick, which would close the block and let the
- * rest be read as mrkdwn, becomes U+02CB MODIFIER LETTER GRAVE ACCENT (ˋ).
- */
-export function escapeCode(text: string): string {
-  return escapeMrkdwn(text).replace(/`/g, '\u02CB');
+/** Lookalikes for the characters mrkdwn formats with (bold, italic, strike, code): shown, never parsed. */
+const formattingLookalikes: Record<string, string> = { '*': '\u2217', _: '\u02CD', '~': '\u223C', '`': '\u02CB' };
+
+/** `https://` as `https[:]//`: a URL still reads as one, but no client finds a link in it. */
+export function defangUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]{0,30}):\/\//gi, '$1[:]//');
 }
 
-export function codeBlock(text: string): string {
-  return `\`\`\`\n${escapeCode(text)}\n\`\`\``;
+/**
+ * An AWS string inside mrkdwn that cannot be rendered as anything but text:
+ * escaped (no mention, no `<url|label>`), its formatting characters as
+ * lookalikes (a stoppedReason holding `*Fix*` stays plain; `_` inside a word,
+ * as in DB_PASSWORD, never italicises and stays), a `>` opening a
+ * line (a quote) as `›`, and its URLs defanged (Slack links bare URLs). For
+ * display only: never for a command.
+ */
+export function inertMrkdwn(text: string): string {
+  return defangUrls(escapeMrkdwn(text))
+    .replace(/[*~`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (c) => formattingLookalikes[c] as string)
+    .replace(/^(\s*)&gt;/gm, '$1\u203A');
+}
+
+/** One line: a line break in an AWS string cannot start a line that looks like the alert's own. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' \u23CE ');
+}
+
+/**
+ * A command in a mrkdwn code block, exactly as it is to be pasted: only
+ * `&<>` are escaped (Slack shows them decoded, and copying gives them back);
+ * backticks (a JMESPath literal) stay. A run of three would close the block
+ * early and nothing else can stand for it, so such a command gets no block: null.
+ */
+export function codeBlock(command: string): string | null {
+  const text = plainText(command);
+  return text.includes('```') ? null : `\`\`\`\n${escapeMrkdwn(text)}\n\`\`\``;
 }
 
 const ELLIPSIS = '…';

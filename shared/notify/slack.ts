@@ -1,62 +1,100 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type {
+  ContextBlock,
+  HeaderBlock,
+  KnownBlock,
+  RichTextBlock,
+  RichTextBlockElement,
+  RichTextElement,
+  RichTextList,
+  RichTextSection,
+  RichTextText,
+} from '@slack/types';
 import type { IncidentDetail } from '../bot/incident-event';
 import { maskSecrets } from '../redact';
 import { describeResource } from '../render/text';
 import { boundIncident } from './bounded';
 import { consoleLinks } from './links';
-import { clip, clipMrkdwn, codeBlock, escapeMrkdwn, plainText } from './safe-text';
+import { clip, clipMrkdwn, inertMrkdwn, oneLine, plainText } from './safe-text';
 import { resolvedByText, seenText, statusIcon, statusWord } from './text';
 
-/** Block Kit limits (docs.slack.dev, "Blocks"): header text 150, section text 3000, 50 blocks a message. */
+/**
+ * Block Kit limits (docs.slack.dev, "Blocks"): header text 150, section text
+ * 3000, 50 blocks a message. Each rich_text block is kept to the section's
+ * 3000 characters too.
+ */
 export const SLACK_LIMITS = { headerText: 150, sectionText: 3000, blocks: 50, fallbackText: 300 } as const;
 
-interface TextObject {
-  type: 'plain_text' | 'mrkdwn';
-  text: string;
-  emoji?: boolean;
-}
-
-export type SlackBlock =
-  | { type: 'header'; text: TextObject }
-  | { type: 'section'; text: TextObject }
-  | { type: 'context'; elements: TextObject[] }
-  | { type: 'divider' };
-
+/**
+ * A Slack message whose every AWS string is a rich_text `text` element:
+ * Slack renders those as they are, with no mrkdwn, no mention, no link (links
+ * and mentions are elements of their own, and only ecs-medic's console links
+ * are). The fix is a `rich_text_preformatted` element, so what is copied from
+ * it is the command itself, backticks and `&` included.
+ */
 export interface SlackMessage {
-  /** Shown in notifications and where blocks cannot be. */
+  /** Shown in notifications and where blocks cannot be: mrkdwn, so made inert. */
   text: string;
-  blocks: SlackBlock[];
+  blocks: KnownBlock[];
+  /** A URL in the message is never previewed: a preview could show what an attacker put behind it. */
+  unfurl_links: false;
+  unfurl_media: false;
 }
 
-function section(text: string): SlackBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(text, SLACK_LIMITS.sectionText) } };
+type Style = RichTextText['style'];
+
+function text(value: string, style?: Style): RichTextText {
+  // Slack rejects an empty text element.
+  const element: RichTextText = { type: 'text', text: value === '' ? ' ' : value };
+  if (style) element.style = style;
+  return element;
 }
 
-/** A titled list in one section: lines while they fit, then how many were left out. */
-function listSection(title: string, lines: string[]): SlackBlock {
-  const budget = SLACK_LIMITS.sectionText - 40; // room for the "… and N more" line
-  let text = `*${title}*`;
-  let shown = 0;
-  for (const line of lines) {
-    const room = budget - text.length - 1;
-    // The first line is cut to fit; later ones are shown whole or not at all.
-    if (shown > 0 && line.length > room) break;
-    text += `\n${clipMrkdwn(line, room)}`;
-    shown++;
+const bold = (value: string) => text(value, { bold: true });
+
+function section(...elements: RichTextElement[]): RichTextSection {
+  return { type: 'rich_text_section', elements };
+}
+
+function richText(...elements: RichTextBlockElement[]): RichTextBlock {
+  return { type: 'rich_text', elements };
+}
+
+/** Labelled lines (Where, Rule, Seen, …) in one section; values are text elements, whatever they hold. */
+function fieldsBlock(fields: [label: string, value: RichTextText[]][]): RichTextBlock {
+  const elements: RichTextElement[] = [];
+  for (const [i, [label, value]] of fields.entries()) elements.push(bold(`${i > 0 ? '\n' : ''}${label}: `), ...value);
+  return richText(section(...elements));
+}
+
+/** The budget a titled block leaves its body, with room for the "… and N more" line. */
+const bodyBudget = (title: string) => SLACK_LIMITS.sectionText - title.length - 40;
+
+interface ListItem {
+  label: string;
+  value: string;
+}
+
+/** A titled bullet list: items while they fit (the first cut to fit), then how many were left out. */
+function listBlock(title: string, items: ListItem[], boldLabels: boolean): RichTextBlock {
+  let room = bodyBudget(title);
+  const shown: RichTextSection[] = [];
+  for (const { label, value } of items) {
+    const head = `${oneLine(label)}: `;
+    const line = oneLine(value);
+    if (shown.length > 0 && head.length + line.length > room) break;
+    const fitted = clip(line, Math.max(room - head.length, 1));
+    shown.push(section(boldLabels ? bold(head) : text(head), text(fitted)));
+    room -= head.length + fitted.length;
   }
-  if (shown < lines.length) text += `\n… and ${lines.length - shown} more not shown`;
-  return section(text);
+  const list: RichTextList = { type: 'rich_text_list', style: 'bullet', elements: shown };
+  const more = items.length - shown.length;
+  return richText(section(bold(title)), list, ...(more > 0 ? [section(text(`… and ${more} more not shown`))] : []));
 }
 
-/** The fix in a code block, cut inside the block so the closing fence survives. */
-function fixSection(fix: string): SlackBlock {
-  let text = `*Fix*\n${codeBlock(fix)}`;
-  // Escaping lengthens the text (& → &amp;): cut the raw command by the overflow until the block fits.
-  for (let max = fix.length; text.length > SLACK_LIMITS.sectionText; ) {
-    max -= text.length - SLACK_LIMITS.sectionText;
-    text = `*Fix*\n${codeBlock(clip(fix, max))}`;
-  }
-  return { type: 'section', text: { type: 'mrkdwn', text } };
+/** The fix as preformatted text: kept as it is, cut only if it could not fit the block. */
+function fixBlock(fix: string): RichTextBlock {
+  return richText(section(bold('Fix')), { type: 'rich_text_preformatted', elements: [text(clip(fix, bodyBudget('Fix')))] });
 }
 
 export function slackMessage(detail: IncidentDetail, fallbackRegion?: string): SlackMessage {
@@ -64,40 +102,54 @@ export function slackMessage(detail: IncidentDetail, fallbackRegion?: string): S
   const { finding } = incident;
   const resolved = detail.state === 'resolved';
   const status = statusWord(incident);
-  const where = escapeMrkdwn(describeResource(finding.resource));
-  const cause = finding.cause ? ` (${escapeMrkdwn(finding.cause)})` : '';
-  // plain_text is not parsed for mentions or links: the title needs no escaping there.
-  const header: SlackBlock = {
+  const where = oneLine(describeResource(finding.resource));
+  // plain_text is not parsed for mentions, links or formatting.
+  const header: HeaderBlock = {
     type: 'header',
-    text: { type: 'plain_text', text: clip(`${statusIcon(incident)} ${status}: ${finding.title}`, SLACK_LIMITS.headerText), emoji: true },
+    text: { type: 'plain_text', text: clip(`${statusIcon(incident)} ${status}: ${oneLine(finding.title)}`, SLACK_LIMITS.headerText), emoji: true },
   };
+  const rule = [text(finding.rule, { code: true }), ...(finding.cause ? [text(` (${finding.cause})`)] : [])];
+  const summary: [string, RichTextText[]][] = [
+    ['Where', [text(where)]],
+    ['Rule', rule],
+    ['Seen', [text(seenText(incident))]],
+  ];
   const links = consoleLinks(finding, fallbackRegion);
-  const linkBlocks: SlackBlock[] =
-    links.length > 0 ? [section(`*Console:* ${links.map((link) => `<${link.url}|${link.label}>`).join('  ·  ')}`)] : [];
-  const seen = escapeMrkdwn(seenText(incident));
-  const blocks: SlackBlock[] = resolved
-    ? [
-        header,
-        section(`*Where:* ${where}\n*Rule:* \`${escapeMrkdwn(finding.rule)}\`${cause}\n*Seen:* ${seen}\n*Resolved by:* ${escapeMrkdwn(resolvedByText(incident))}`),
-        ...linkBlocks,
-      ]
+  const linkBlocks: KnownBlock[] =
+    links.length > 0
+      ? [
+          richText(
+            section(
+              bold('Console: '),
+              ...links.flatMap((link, i): RichTextElement[] => [...(i > 0 ? [text('  ·  ')] : []), { type: 'link', url: link.url, text: link.label }]),
+            ),
+          ),
+        ]
+      : [];
+  const blocks: KnownBlock[] = resolved
+    ? [header, fieldsBlock([...summary, ['Resolved by', [text(resolvedByText(incident))]]]), ...linkBlocks]
     : [
         header,
-        section(`*Where:* ${where}\n*Rule:* \`${escapeMrkdwn(finding.rule)}\`${cause}\n*Seen:* ${seen}`),
-        section(`*Why*\n${escapeMrkdwn(finding.explanation)}`),
+        fieldsBlock(summary),
+        richText(section(bold('Why\n'), text(finding.explanation))),
         ...(finding.evidence.length > 0
-          ? [listSection('Evidence', finding.evidence.map((e) => `• *${escapeMrkdwn(e.source)}*: ${escapeMrkdwn(e.observed)}`))]
+          ? [listBlock('Evidence', finding.evidence.map((e) => ({ label: e.source, value: e.observed })), true)]
           : []),
-        fixSection(finding.fix),
+        fixBlock(finding.fix),
         ...(finding.unchecked.length > 0
-          ? [listSection('Not checked', finding.unchecked.map((u) => `• ${escapeMrkdwn(u.check)}: ${escapeMrkdwn(u.reason)}`))]
+          ? [listBlock('Not checked', finding.unchecked.map((u) => ({ label: u.check, value: u.reason })), false)]
           : []),
         ...linkBlocks,
-        { type: 'context', elements: [{ type: 'mrkdwn', text: `ecs-medic incident ${escapeMrkdwn(incident.fingerprint)}` }] },
+        {
+          type: 'context',
+          elements: [{ type: 'plain_text', text: clip(`ecs-medic incident ${oneLine(incident.fingerprint)}`, SLACK_LIMITS.sectionText), emoji: false }],
+        } satisfies ContextBlock,
       ];
   return {
-    text: clipMrkdwn(`${status}: ${escapeMrkdwn(finding.title)} — ${where}`, SLACK_LIMITS.fallbackText),
+    text: clipMrkdwn(`${status}: ${inertMrkdwn(oneLine(finding.title))} — ${inertMrkdwn(where)}`, SLACK_LIMITS.fallbackText),
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
+    unfurl_links: false,
+    unfurl_media: false,
   };
 }
 

@@ -3,7 +3,7 @@ import type { Finding } from '../findings';
 import { describeResource, renderFinding } from '../render/text';
 import { boundIncident } from './bounded';
 import { consoleLinks } from './links';
-import { clip, snsSubject } from './safe-text';
+import { clip, defangUrls, oneLine, snsSubject } from './safe-text';
 
 /**
  * The readable alert: SNS `default` (SMS, SQS, Lambda subscribers) and `email`.
@@ -45,25 +45,42 @@ function linkLines(finding: Finding, fallbackRegion: string | undefined): string
   );
 }
 
+/**
+ * A finding's AWS strings with their URLs defanged: mail clients link a bare
+ * URL, and a stoppedReason's must not become a link in the alert. The fix
+ * stays exactly as it is to be pasted; the console links are ecs-medic's own.
+ */
+function withoutLinks(finding: Finding): Finding {
+  const resource = Object.fromEntries(Object.entries(finding.resource).map(([key, value]) => [key, defangUrls(value as string)]));
+  return {
+    ...finding,
+    title: defangUrls(finding.title),
+    explanation: defangUrls(finding.explanation),
+    resource,
+    evidence: finding.evidence.map((e) => ({ source: defangUrls(e.source), observed: defangUrls(e.observed) })),
+    unchecked: finding.unchecked.map((u) => ({ check: defangUrls(u.check), reason: defangUrls(u.reason) })),
+  };
+}
+
 export function alertText(detail: IncidentDetail, fallbackRegion?: string): string {
   const incident = boundIncident(detail);
-  const { finding } = incident;
+  const finding = withoutLinks(incident.finding);
   if (incident.state === 'resolved') {
     const cause = finding.cause ? ` (${finding.cause})` : '';
     return [
-      `${statusWord(incident)}  ${finding.title}`,
-      `${label('rule')}${finding.rule}${cause}`,
-      `${label('where')}${describeResource(finding.resource)}`,
-      `${label('seen')}${seenText(incident)}`,
-      `${label('resolved')}by ${resolvedByText(incident)}`,
-      ...linkLines(finding, fallbackRegion),
+      `${statusWord(incident)}  ${oneLine(finding.title)}`,
+      `${label('rule')}${oneLine(`${finding.rule}${cause}`)}`,
+      `${label('where')}${oneLine(describeResource(finding.resource))}`,
+      `${label('seen')}${oneLine(seenText(incident))}`,
+      `${label('resolved')}by ${oneLine(defangUrls(resolvedByText(incident)))}`,
+      ...linkLines(incident.finding, fallbackRegion),
     ].join('\n');
   }
   return [
     renderFinding(finding),
-    `${label('seen')}${seenText(incident)}`,
-    ...linkLines(finding, fallbackRegion),
-    `${label('incident')}${incident.fingerprint}`,
+    `${label('seen')}${oneLine(seenText(incident))}`,
+    ...linkLines(incident.finding, fallbackRegion),
+    `${label('incident')}${oneLine(defangUrls(incident.fingerprint))}`,
   ].join('\n');
 }
 

