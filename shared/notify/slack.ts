@@ -15,7 +15,7 @@ import { maskSecrets } from '../redact';
 import { describeResource } from '../render/text';
 import { boundIncident } from './bounded';
 import { consoleLinks } from './links';
-import { clip, clipMrkdwn, inertMrkdwn, oneLine, plainText } from './safe-text';
+import { clip, clipMrkdwn, defangUrls, inertMrkdwn, oneLine, plainText } from './safe-text';
 import { resolvedByText, seenText, statusIcon, statusWord } from './text';
 
 /**
@@ -103,10 +103,10 @@ export function slackMessage(detail: IncidentDetail, fallbackRegion?: string): S
   const resolved = detail.state === 'resolved';
   const status = statusWord(incident);
   const where = oneLine(describeResource(finding.resource));
-  // plain_text is not parsed for mentions, links or formatting.
+  // plain_text is not parsed for mentions or formatting; whether a client links a URL in it is not documented, so none is left.
   const header: HeaderBlock = {
     type: 'header',
-    text: { type: 'plain_text', text: clip(`${statusIcon(incident)} ${status}: ${oneLine(finding.title)}`, SLACK_LIMITS.headerText), emoji: true },
+    text: { type: 'plain_text', text: clip(`${statusIcon(incident)} ${status}: ${defangUrls(oneLine(finding.title))}`, SLACK_LIMITS.headerText), emoji: true },
   };
   const rule = [text(finding.rule, { code: true }), ...(finding.cause ? [text(` (${finding.cause})`)] : [])];
   const summary: [string, RichTextText[]][] = [
@@ -142,7 +142,7 @@ export function slackMessage(detail: IncidentDetail, fallbackRegion?: string): S
         ...linkBlocks,
         {
           type: 'context',
-          elements: [{ type: 'plain_text', text: clip(`ecs-medic incident ${oneLine(incident.fingerprint)}`, SLACK_LIMITS.sectionText), emoji: false }],
+          elements: [{ type: 'plain_text', text: clip(`ecs-medic incident ${defangUrls(oneLine(incident.fingerprint))}`, SLACK_LIMITS.sectionText), emoji: false }],
         } satisfies ContextBlock,
       ];
   return {

@@ -171,6 +171,11 @@ describe('Slack Block Kit', () => {
       'https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/prod/tasks/a1173316d40a45dea9/configuration?region=us-west-2',
     ]);
     expect(message).toMatchObject({ unfurl_links: false, unfurl_media: false });
+    const plain = forged(hostile(opened));
+    plain.finding = { ...plain.finding, title: 'Down, see https://evil.example' };
+    plain.fingerprint = 'https://evil.example|prod';
+    const plainTexts = objects(slackMessage(plain).blocks).filter((o) => o.type === 'plain_text');
+    expect(plainTexts.map((o) => o.text)).toEqual([':rotating_light: CRITICAL: Down, see https[:]//evil.example', 'ecs-medic incident https[:]//evil.example|prod']);
     // The notification text is mrkdwn: its AWS strings are inert there.
     expect(message.text).not.toMatch(/<!channel>|https:\/\/|[*`]/);
   });
