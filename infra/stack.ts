@@ -31,8 +31,8 @@ import { readerStatements } from './reader-policy';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** What the incident store (shared/incidents/store.ts) sends: PutCommand, UpdateCommand, DeleteCommand, QueryCommand on the index. */
-export const INCIDENT_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
+/** What the incident store (shared/incidents/store.ts) sends: conditional writes, the reads that classify a refused one, Query on the index; no deletes, nothing is undone. */
+export const INCIDENT_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
 
 /**
  * EventBridge → Lambda delivery: retried with backoff, then kept in the DLQ. Past two hours an ECS event is

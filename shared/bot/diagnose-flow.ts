@@ -4,11 +4,12 @@ import { parseEvent } from '../events/parse';
 import { type Signal, signalsOf, taskResource } from '../events/signals';
 import type { EcsEvent, TaskStateChangeEvent } from '../events/types';
 import { fingerprintOf, serviceKeyOf } from '../incidents/fingerprint';
-import type { IncidentStore } from '../incidents/store';
+import { type IncidentRecord, type IncidentStore, MAX_DELIVERY_ID_BYTES, MAX_KEY_BYTES } from '../incidents/store';
+import type { Finding } from '../findings';
 import { type AccountReader, cachingReader } from '../reader/port';
 import { catalogue } from '../rules/catalogue';
 import type { AnyRule } from '../rules/rule';
-import type { IncidentDetail } from './incident-event';
+import { type IncidentDetail, incidentDetail } from './incident-event';
 import { parseRecheckRequest, pendingRecheckSignal } from './pending-recheck';
 import type { RecheckRequest } from './recheck';
 
@@ -34,7 +35,7 @@ export interface DiagnoseFlowDependencies {
   rules?: readonly AnyRule[];
 }
 
-/** The invocation the work runs in: claims are leased until it would be killed, so a crashed delivery is retried. */
+/** The invocation the work runs in: others leave its unannounced opens to it until it would be killed. */
 export interface Invocation {
   deadline: Date;
 }
@@ -50,7 +51,7 @@ export interface FlowOutcome {
 
 type Trigger = IncidentDetail['trigger'];
 
-/** A claim outlives the invocation by this margin; Lambda's first retry comes a minute later, so the retry finds it free. */
+/** Others leave an unannounced open to its opener until its invocation would be killed, plus this margin. */
 const LEASE_MARGIN_SECONDS = 5;
 
 const RESOLVING_EVENTS: Partial<Record<EcsEvent['detail-type'], string>> = {
@@ -59,7 +60,7 @@ const RESOLVING_EVENTS: Partial<Record<EcsEvent['detail-type'], string>> = {
 };
 
 function isResolution(event: EcsEvent): boolean {
-  const eventName = RESOLVING_EVENTS[event['detail-type']];
+  const eventName = Object.hasOwn(RESOLVING_EVENTS, event['detail-type']) ? RESOLVING_EVENTS[event['detail-type']] : undefined;
   return eventName !== undefined && 'eventName' in event.detail && event.detail.eventName === eventName;
 }
 
@@ -75,20 +76,43 @@ function triggerOf(event: EcsEvent): Trigger {
   return { id: event.id, detailType: event['detail-type'], ...(typeof eventName === 'string' ? { eventName } : {}) };
 }
 
+/** When it happened, not when it arrived: the envelope's `time`, else the clock. */
+function eventTimeOf(event: EcsEvent, clock: () => Date): number {
+  const time = event.time === undefined ? Number.NaN : Date.parse(event.time);
+  return Number.isFinite(time) ? time : clock().getTime();
+}
+
 function reasonOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** A key the incident store cannot hold is a property of the event: permanent. */
+function oversizedKey(keys: Record<string, string | undefined>, limit: number): string | undefined {
+  for (const [name, key] of Object.entries(keys)) {
+    const bytes = key === undefined ? 0 : Buffer.byteLength(key);
+    if (bytes > limit) return `${name} is ${bytes} bytes, more than the ${limit} the incident store accepts`;
+  }
+  return undefined;
+}
+
+/** The incident a candidate belongs to, and its service. */
+function incidentKeys(candidate: Candidate): { fingerprint: string; serviceKey: string | undefined } {
+  const resource = { ...candidate.signal.resource, ...candidate.detection.resource };
+  return { fingerprint: fingerprintOf(resource, candidate.rule.meta.id, candidate.detection.cause), serviceKey: serviceKeyOf(resource) };
+}
+
 /**
  * The diagnose Lambda's work, with every dependency injected: validate,
- * claim the delivery, resolve or detect from the event alone, record each
- * candidate in the incident store BEFORE any read of the account, and only
- * for a newly opened incident investigate and publish.
+ * resolve or detect from the event alone, record each candidate in the
+ * incident store BEFORE any read of the account, and only for an incident
+ * this delivery holds the announcement of, investigate and publish.
  *
- * Permanent failures (malformed, unsupported, a rule crashing on the event)
- * are dead-lettered and acknowledged. Anything else that fails (the store,
- * EventBridge, SQS) undoes what this delivery claimed and throws, so Lambda
- * retries and, after its retries, the failure destination keeps the event.
+ * Nothing is undone on failure: what a delivery claimed stays claimed by it,
+ * as unfinished, and its retry finishes it (incidents/store.ts). Permanent
+ * failures (malformed, unsupported, oversized, a rule crashing on the event)
+ * are dead-lettered before anything is written, and acknowledged. Anything
+ * else that fails (the store, EventBridge, SQS) throws, so Lambda retries and,
+ * after its retries, the failure destination keeps the event.
  */
 export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
   const { store, publish, deadLetter, scheduleRecheck, clock, logger, recheckClaimSeconds } = dependencies;
@@ -101,96 +125,96 @@ export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
     return outcome('rejected');
   }
 
-  /** Runs `work` once per delivery id: duplicates are skipped; a failure gives the claim back and throws. */
-  async function once(id: string, invocation: Invocation, work: (result: FlowOutcome) => Promise<FlowOutcome>): Promise<FlowOutcome> {
-    const leaseUntil = Math.ceil(invocation.deadline.getTime() / 1000) + LEASE_MARGIN_SECONDS;
-    if (!(await store.claimDelivery(id, leaseUntil))) {
-      logger.info('duplicate delivery skipped', { deliveryId: id });
-      return outcome('duplicate');
-    }
-    try {
-      const result = await work(outcome('processed'));
-      await store.completeDelivery(id);
-      return result;
-    } catch (error) {
-      await undo(() => store.releaseDelivery(id), 'release the delivery claim', id);
-      throw error;
-    }
+  async function announceResolution(incident: IncidentRecord, result: FlowOutcome): Promise<void> {
+    const { finding, resolvedBy } = incident;
+    if (!finding || !resolvedBy) return;
+    await publish(
+      incidentDetail({ state: 'resolved', fingerprint: incident.fingerprint, occurrences: incident.occurrences, firstSeen: incident.firstSeen, lastSeen: incident.lastSeen, finding, trigger: resolvedBy }),
+    );
+    await store.announceResolved(incident.fingerprint);
+    result.resolved.push(finding.rule);
   }
 
-  /** Best effort: an undo that fails is logged; the original error is what Lambda must see. */
-  async function undo(step: () => Promise<void>, what: string, deliveryId: string): Promise<void> {
-    try {
-      await step();
-    } catch (error) {
-      logger.error(`could not ${what}`, { deliveryId, reason: reasonOf(error) });
+  /** Publishes the opened alert, records it, and announces a resolution that arrived meanwhile (or before, by event time). */
+  async function announceOpening(opening: Opening, finding: Finding, trigger: Trigger, deliveryId: string, result: FlowOutcome): Promise<void> {
+    const { fingerprint, serviceKey, incident } = opening;
+    const detail = incidentDetail({ state: 'opened', fingerprint, occurrences: 1, firstSeen: incident.firstSeen, lastSeen: incident.firstSeen, finding, trigger });
+    await publish(detail);
+    result.opened.push(finding.rule);
+    let after = await store.announceOpened(fingerprint, deliveryId, detail.finding);
+    if (!after) {
+      // Another delivery took the announcement over (this one outlived its lease): it publishes the same incident, which notify sends once.
+      logger.warn('another delivery took the announcement over', { fingerprint });
+      return;
     }
+    if (after.state === 'open' && serviceKey) {
+      const steady = await store.steadyState(serviceKey);
+      if (steady && steady.at >= Date.parse(incident.firstSeen)) after = (await store.resolveIncident(fingerprint, steady.at, steady.trigger)) ?? after;
+    }
+    if (after.state === 'resolved' && after.resolutionAnnounced === false) await announceResolution(after, result);
   }
 
-  /** Record every candidate first (no reads); investigate and announce only what this delivery opened. */
-  async function report(candidates: Candidate[], deliveryId: string, trigger: Trigger, invocation: Invocation, reader: AccountReader, result: FlowOutcome) {
+  interface Opening {
+    candidate: Candidate;
+    fingerprint: string;
+    serviceKey: string | undefined;
+    incident: IncidentRecord;
+  }
+
+  /** Record every candidate first (no reads); investigate and announce only the openings this delivery holds. */
+  async function report(
+    candidates: Candidate[],
+    deliveryId: string,
+    trigger: Trigger,
+    eventTime: number,
+    invocation: Invocation,
+    reader: AccountReader,
+    result: FlowOutcome,
+  ): Promise<void> {
     const leaseUntil = Math.ceil(invocation.deadline.getTime() / 1000) + LEASE_MARGIN_SECONDS;
-    const opened: { candidate: Candidate; fingerprint: string; firstSeen: string }[] = [];
+    const openings: Opening[] = [];
+    let duplicates = 0;
     for (const candidate of candidates) {
-      const resource = { ...candidate.signal.resource, ...candidate.detection.resource };
-      const fingerprint = fingerprintOf(resource, candidate.rule.meta.id, candidate.detection.cause);
-      const recorded = await store.recordFinding({ fingerprint, serviceKey: serviceKeyOf(resource), deliveryId, leaseUntil });
-      if (recorded.status === 'opened') opened.push({ candidate, fingerprint, firstSeen: recorded.firstSeen });
-      else result.repeated.push(candidate.rule.meta.id);
-    }
-    let announced = 0;
-    try {
-      const findings = await Promise.all(opened.map(({ candidate }) => investigate(candidate, reader, rules)));
-      for (const [i, { fingerprint, firstSeen }] of opened.entries()) {
-        const finding = findings[i];
-        if (!finding) continue;
-        await publish({ schemaVersion: 1, state: 'opened', fingerprint, occurrences: 1, firstSeen, lastSeen: firstSeen, finding, trigger });
-        announced = i + 1;
-        result.opened.push(finding.rule);
-        if (!(await store.markAnnounced(fingerprint, deliveryId, finding))) {
-          logger.warn('another delivery took the incident over while it was investigated; it may alert twice', { fingerprint });
-        }
+      const { fingerprint, serviceKey } = incidentKeys(candidate);
+      const request = { fingerprint, serviceKey, deliveryId, eventTime, leaseUntil };
+      let recorded = await store.recordFinding(request);
+      if (recorded.status === 'resolution-pending') {
+        // Its resolver did not finish: announce the resolution, then this finding opens the next incident.
+        await announceResolution(recorded.incident, result);
+        recorded = await store.recordFinding(request);
       }
-    } catch (error) {
-      // What was not announced is given back, so the retry of this delivery opens and announces it.
-      for (const { fingerprint } of opened.slice(announced)) await undo(() => store.abandonOpen(fingerprint, deliveryId), 'abandon an unannounced incident', deliveryId);
-      throw error;
+      if (recorded.status === 'opened') openings.push({ candidate, fingerprint, serviceKey, incident: recorded.incident });
+      else if (recorded.status === 'repeated') result.repeated.push(candidate.rule.meta.id);
+      else duplicates += 1;
+    }
+    if (candidates.length > 0 && duplicates === candidates.length) result.status = 'duplicate';
+    const findings = await Promise.all(openings.map(({ candidate }) => investigate(candidate, reader, rules)));
+    for (const [i, opening] of openings.entries()) {
+      await announceOpening(opening, findings[i] as Finding, trigger, deliveryId, result);
     }
   }
 
   async function resolve(event: EcsEvent, signal: Signal, result: FlowOutcome) {
     const serviceKey = serviceKeyOf(signal.resource);
     if (!serviceKey) return;
-    const resolved = await store.resolveService(serviceKey);
-    for (const [i, incident] of resolved.entries()) {
-      try {
-        await publish({ schemaVersion: 1, state: 'resolved', ...incident, trigger: triggerOf(event) });
-      } catch (error) {
-        for (const { fingerprint } of resolved.slice(i)) await undo(() => store.restoreOpen(fingerprint, serviceKey), 'restore an unannounced resolution', event.id);
-        throw error;
-      }
-      result.resolved.push(incident.finding.rule);
-    }
+    const resolved = await store.resolveService(serviceKey, eventTimeOf(event, clock), triggerOf(event));
+    for (const incident of resolved) await announceResolution(incident, result);
   }
 
   async function planRecheck(event: TaskStateChangeEvent, result: FlowOutcome) {
     const resource = taskResource(event);
     const serviceKey = serviceKeyOf(resource);
     if (!serviceKey || !resource.service) return;
-    if (!(await store.claimRecheck(serviceKey, recheckClaimSeconds))) return;
-    try {
-      await scheduleRecheck({
-        kind: 'pending-recheck',
-        account: event.account,
-        region: event.region ?? parseArn(event.detail.clusterArn)?.region ?? '',
-        clusterArn: event.detail.clusterArn,
-        service: resource.service,
-        firstSeen: clock().toISOString(),
-      });
-    } catch (error) {
-      await undo(() => store.releaseRecheck(serviceKey), 'release the re-check claim', event.id);
-      throw error;
-    }
+    if (!(await store.claimRecheck(serviceKey, recheckClaimSeconds, event.id))) return;
+    await scheduleRecheck({
+      kind: 'pending-recheck',
+      account: event.account,
+      region: event.region ?? parseArn(event.detail.clusterArn)?.region ?? '',
+      clusterArn: event.detail.clusterArn,
+      service: resource.service,
+      firstSeen: clock().toISOString(),
+    });
+    await store.markRecheckSent(serviceKey, event.id);
     result.rechecksScheduled += 1;
   }
 
@@ -203,6 +227,12 @@ export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
     }
   }
 
+  /** The store keys an event would write, checked before any is written. */
+  function keyProblem(deliveryId: string, candidates: Candidate[], extra: Record<string, string | undefined> = {}): string | undefined {
+    const keySets = [{ ...extra }, ...candidates.map(incidentKeys).map(({ fingerprint, serviceKey }) => ({ fingerprint, 'service key': serviceKey }))];
+    return oversizedKey({ 'event id': deliveryId }, MAX_DELIVERY_ID_BYTES) ?? keySets.map((keys) => oversizedKey(keys, MAX_KEY_BYTES)).find(Boolean);
+  }
+
   return {
     /** One EventBridge event from aws.ecs. */
     async handleEvent(raw: unknown, invocation: Invocation): Promise<FlowOutcome> {
@@ -212,46 +242,51 @@ export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
         return reject(raw, `unsupported detail-type "${parsed.detailType}"`, { eventId: parsed.id });
       }
       const { event } = parsed;
-      return once(event.id, invocation, async (result) => {
-        const signals = signalsOf(event);
-        if (isResolution(event)) {
-          const [signal] = signals;
-          if (signal) await resolve(event, signal, result);
-          return result;
-        }
-        const candidates = detectSafely(() => signals);
-        if (typeof candidates === 'string') return reject(raw, candidates, { eventId: event.id });
-        await report(candidates, event.id, triggerOf(event), invocation, cachingReader(dependencies.reader), result);
-        if (isStartingServiceTask(event)) await planRecheck(event, result);
+      const result = outcome('processed');
+      const signals = signalsOf(event);
+      if (isResolution(event)) {
+        const [signal] = signals;
+        const problem = keyProblem(event.id, [], { 'service key': signal && serviceKeyOf(signal.resource) });
+        if (problem) return reject(raw, `event too large for the incident store: ${problem}`, { eventId: event.id });
+        if (signal) await resolve(event, signal, result);
         return result;
-      });
+      }
+      const candidates = detectSafely(() => signals);
+      if (typeof candidates === 'string') return reject(raw, candidates, { eventId: event.id });
+      const starting = isStartingServiceTask(event) ? serviceKeyOf(taskResource(event)) : undefined;
+      const problem = keyProblem(event.id, candidates, { 're-check key': starting });
+      if (problem) return reject(raw, `event too large for the incident store: ${problem}`, { eventId: event.id.slice(0, 100) });
+      await report(candidates, event.id, triggerOf(event), eventTimeOf(event, clock), invocation, cachingReader(dependencies.reader), result);
+      if (isStartingServiceTask(event)) await planRecheck(event, result);
+      return result;
     },
 
     /** One message from the re-check delay queue. */
     async handleRecheck(body: string, messageId: string, invocation: Invocation): Promise<FlowOutcome> {
       const request = parseRecheckRequest(body);
       if (typeof request === 'string') return reject(body, request, { messageId });
-      return once(messageId, invocation, async (result) => {
-        // One cached reader: the rules' own DescribeServices is the re-check's, not a second call.
-        const reader = cachingReader(dependencies.reader);
-        let signal: Signal | undefined;
-        try {
-          signal = await pendingRecheckSignal(reader, request, clock());
-        } catch (error) {
-          // A refused or throttled read of the account is not the bot's failure: report it, do not retry.
-          logger.warn('re-check could not read the service', { service: request.service, clusterArn: request.clusterArn, reason: reasonOf(error) });
-          return result;
-        }
-        if (!signal) {
-          logger.info('re-check: no task of the service is still waiting', { service: request.service, clusterArn: request.clusterArn });
-          return result;
-        }
-        const found = signal;
-        const candidates = detectSafely(() => [found]);
-        if (typeof candidates === 'string') return reject(body, candidates, { messageId });
-        await report(candidates, messageId, { id: messageId, detailType: 'pending-recheck' }, invocation, reader, result);
+      const result = outcome('processed');
+      // One cached reader: the rules' own DescribeServices is the re-check's, not a second call.
+      const reader = cachingReader(dependencies.reader);
+      let signal: Signal | undefined;
+      try {
+        signal = await pendingRecheckSignal(reader, request, clock());
+      } catch (error) {
+        // A refused or throttled read of the account is not the bot's failure: report it, do not retry.
+        logger.warn('re-check could not read the service', { service: request.service, clusterArn: request.clusterArn, reason: reasonOf(error) });
         return result;
-      });
+      }
+      if (!signal) {
+        logger.info('re-check: no task of the service is still waiting', { service: request.service, clusterArn: request.clusterArn });
+        return result;
+      }
+      const found = signal;
+      const candidates = detectSafely(() => [found]);
+      if (typeof candidates === 'string') return reject(body, candidates, { messageId });
+      const problem = keyProblem(messageId, candidates);
+      if (problem) return reject(body, `message too large for the incident store: ${problem}`, { messageId: messageId.slice(0, 100) });
+      await report(candidates, messageId, { id: messageId, detailType: 'pending-recheck' }, clock().getTime(), invocation, reader, result);
+      return result;
     },
   };
 }

@@ -1,30 +1,32 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IncidentDetail } from '../bot/incident-event';
 import type { Finding } from '../findings';
 
 /**
- * The incident table: one DynamoDB table, three kinds of item, all keyed by `pk`.
+ * The incident table: one DynamoDB table, keyed by `pk`.
  *
- * | pk                         | what it is                                                                  |
- * |----------------------------|-----------------------------------------------------------------------------|
- * | `delivery#<event or message id>` | a claimed delivery: `leaseUntil` while it is processed, removed once done |
- * | `incident#<fingerprint>`   | an incident: `state`, `occurrences`, `firstSeen`, `lastSeen`, `openedBy`, `announced`, `openLeaseUntil`, `finding`, and `serviceKey` while open |
- * | `recheck#<serviceKey>`     | a PENDING re-check already scheduled for this service                        |
+ * | pk                       | what it is                                                                   |
+ * |--------------------------|------------------------------------------------------------------------------|
+ * | `incident#<fingerprint>` | an incident: its state, counter, who announces it and whether it was, the events already counted |
+ * | `steady#<serviceKey>`    | the latest steady state (by event time) of a service, with its trigger        |
+ * | `recheck#<serviceKey>`   | a PENDING re-check of a service: who claimed it, and whether it was sent      |
+ * | `notify#…`               | the notify Lambda's per-channel delivery records (Powertools idempotency)     |
  *
  * Every item carries `expiresAt` (epoch seconds), the table's TTL attribute.
  * TTL deletes late (up to days), so every condition also compares `expiresAt`
  * with the clock: an expired item behaves as if it were gone.
  *
+ * There are no delivery leases. Work a delivery has to do is recorded as a
+ * claim with a state (`announced`, `resolutionAnnounced`, `sent`: false while
+ * unfinished, true once done) and the id of the delivery that holds it; the
+ * retry of that delivery always finds its own unfinished claim and finishes
+ * it. Every publish is idempotent downstream (notify keys on fingerprint,
+ * firstSeen and state), so finishing twice alerts once.
+ *
  * The sparse index `open-by-service` (partition key `serviceKey`, keys only)
- * holds the open incidents of services: a steady state or a completed
- * deployment finds them there. Incidents of standalone tasks and API calls have
- * no `serviceKey` and simply expire.
+ * holds the incidents of services that are open or whose resolution is not
+ * announced yet: a steady state or a completed deployment finds them there.
  */
 export const incidentTableSchema = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -35,32 +37,70 @@ export const incidentTableSchema = {
 
 const OPEN_BY_SERVICE = incidentTableSchema.indexes[0].name;
 
-/** How long a completed delivery is remembered: EventBridge retries a delivery for up to 24 h. */
-export const DELIVERY_RETENTION_SECONDS = 24 * 3600;
+/**
+ * DynamoDB's limit on a partition key is 2,048 bytes. Keys stay well under it:
+ * the flow rejects (dead-letters) an event whose keys would not
+ * (`MAX_KEY_BYTES`), and delivery ids are bounded because every incident
+ * remembers up to 2 × `SEEN_PER_GENERATION` of them (≤ 128 KB).
+ */
+export const MAX_KEY_BYTES = 1024;
+export const MAX_DELIVERY_ID_BYTES = 128;
+/**
+ * The duplicate guard: an incident remembers the ids of the events it counted,
+ * by arrival in generations of a sixth of the window (at least a minute), the
+ * current one and the one before. A generation holds at most this many; past
+ * that, repeats in it are counted without their id (a duplicate of one of
+ * those would count twice: the counter, never an alert, is what can be off).
+ */
+export const SEEN_PER_GENERATION = 500;
 
-export type RecordResult =
-  /** This delivery opened the incident (or re-opened an expired or resolved one): investigate and alert. */
-  | { status: 'opened'; firstSeen: string }
-  /** The incident is open: the counter went up; no enrichment, no alert. */
-  | { status: 'repeated'; occurrences: number };
+export type Trigger = IncidentDetail['trigger'];
 
-export interface IncidentSummary {
+/** What the store knows of an incident, as a caller needs it to announce. */
+export interface IncidentRecord {
   fingerprint: string;
+  state: 'open' | 'resolved';
   occurrences: number;
   firstSeen: string;
   lastSeen: string;
-  /** The finding the incident was announced with. */
-  finding: Finding;
+  /** The delivery holding the opened announcement. */
+  opener: string;
+  announced: boolean;
+  /** The finding the incident was announced with (once announced). */
+  finding?: Finding;
+  /** Event time (ms) of the steady state that resolved it, and that event. */
+  resolvedAt?: number;
+  resolvedBy?: Trigger;
+  resolutionAnnounced?: boolean;
 }
+
+export type RecordResult =
+  /** This delivery holds the opened announcement: investigate and announce (new, re-opened, taken over, or its own unfinished one). */
+  | { status: 'opened'; incident: IncidentRecord }
+  /** The incident is open: the counter went up; no enrichment, no alert. */
+  | { status: 'repeated'; occurrences: number }
+  /** This event was already counted, and what it had to announce is announced. */
+  | { status: 'duplicate' }
+  /** The finding predates the steady state that resolved the incident (event time): nothing to do. */
+  | { status: 'stale' }
+  /** The incident's resolution is recorded but not announced: announce it (`announceResolved`), then record again. */
+  | { status: 'resolution-pending'; incident: IncidentRecord };
 
 export interface RecordRequest {
   fingerprint: string;
   /** account|region|cluster|service (fingerprint.ts `serviceKeyOf`); absent for incidents without a service. */
   serviceKey: string | undefined;
-  /** The delivery recording it: only that delivery may announce or abandon an incident it opened. */
+  /** The event (or re-check message) id: the duplicate guard, and who holds the announcement. */
   deliveryId: string;
-  /** Epoch seconds until which an unannounced open is held for this delivery (the invocation's deadline). */
+  /** Event time in ms: what orders findings and steady states. */
+  eventTime: number;
+  /** Epoch seconds until which others leave an unannounced open to this delivery (its invocation's deadline). */
   leaseUntil: number;
+}
+
+/** An incident's opener is still at work (its lease holds): transient, the delivery is retried. */
+export class IncidentBusyError extends Error {
+  override name = 'IncidentBusyError';
 }
 
 /**
@@ -68,26 +108,26 @@ export interface RecordRequest {
  * concurrent invocations agree without locks. Errors (throttling, 5xx) propagate.
  */
 export interface IncidentStore {
-  /** Claims a delivery until `leaseUntil` (epoch s). False when it is being, or has been, processed. */
-  claimDelivery(id: string, leaseUntil: number): Promise<boolean>;
-  /** Marks a claimed delivery done: duplicates arriving later are skipped. */
-  completeDelivery(id: string): Promise<void>;
-  /** Gives up an unfinished claim, so the retry of the same delivery is processed. */
-  releaseDelivery(id: string): Promise<void>;
-  /** The first finding opens the incident (one conditional write); repeats within the window count. */
+  /** Counts a finding: one conditional write for a repeat (also its duplicate guard) and for a new incident. */
   recordFinding(request: RecordRequest): Promise<RecordResult>;
-  /** After the alert went out: stores the finding and lets repeats count. False when another delivery took the incident over. */
-  markAnnounced(fingerprint: string, deliveryId: string, finding: Finding): Promise<boolean>;
-  /** Undoes an open that was never announced (the delivery failed), so its retry opens it again. */
-  abandonOpen(fingerprint: string, deliveryId: string): Promise<void>;
-  /** Resolves every open incident of a service; each is returned to exactly one caller. */
-  resolveService(serviceKey: string): Promise<IncidentSummary[]>;
-  /** Undoes a resolution that could not be announced, so the retry resolves (and announces) it again. */
-  restoreOpen(fingerprint: string, serviceKey: string): Promise<void>;
-  /** Claims the service's PENDING re-check for `seconds`; false when one is already scheduled. */
-  claimRecheck(serviceKey: string, seconds: number): Promise<boolean>;
-  /** Gives a re-check claim back (scheduling it failed). */
-  releaseRecheck(serviceKey: string): Promise<void>;
+  /** The opened alert went out: stores its finding. Returns the incident, whose resolution may be pending. */
+  announceOpened(fingerprint: string, deliveryId: string, finding: Finding): Promise<IncidentRecord | undefined>;
+  /** The latest steady state of a service (event time, ms) and its event. */
+  steadyState(serviceKey: string): Promise<{ at: number; trigger: Trigger } | undefined>;
+  /**
+   * A steady state at `eventTime` resolves every incident of the service opened before it.
+   * Returns those whose resolution this caller announces now (their opened alert is out);
+   * an unannounced one is announced resolved by its opener.
+   */
+  resolveService(serviceKey: string, eventTime: number, trigger: Trigger): Promise<IncidentRecord[]>;
+  /** Resolves one incident at `eventTime` (a steady state its opener found recorded). */
+  resolveIncident(fingerprint: string, eventTime: number, trigger: Trigger): Promise<IncidentRecord | undefined>;
+  /** The resolved alert went out. */
+  announceResolved(fingerprint: string): Promise<void>;
+  /** Claims the service's PENDING re-check for `seconds` for this delivery; its own unsent claim is its again. */
+  claimRecheck(serviceKey: string, seconds: number, deliveryId: string): Promise<boolean>;
+  /** The re-check message is on the queue. */
+  markRecheckSent(serviceKey: string, deliveryId: string): Promise<void>;
 }
 
 /** The document client the store expects: optional fields of a finding that are undefined are left out, not rejected. */
@@ -101,74 +141,135 @@ export interface DynamoIncidentStoreOptions {
   /** Seconds a repeat counts toward an open incident, measured from its last occurrence. */
   windowSeconds: number;
   clock?: () => Date;
+  /** Event ids remembered per generation (SEEN_PER_GENERATION). */
+  seenPerGeneration?: number;
 }
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-/** Runs a conditional write; false when its condition did not hold. */
-async function conditionally(write: Promise<unknown>): Promise<boolean> {
+/** Runs a conditional write; undefined when its condition did not hold. */
+async function conditionally<T>(write: Promise<T>): Promise<T | undefined> {
   try {
-    await write;
-    return true;
+    return await write;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 }
 
 const incidentKey = (fingerprint: string) => ({ pk: `incident#${fingerprint}` });
-const deliveryKey = (id: string) => ({ pk: `delivery#${id}` });
+const steadyKey = (serviceKey: string) => ({ pk: `steady#${serviceKey}` });
 const recheckKey = (serviceKey: string) => ({ pk: `recheck#${serviceKey}` });
 
-/** A repeat, and an open, race at most this often before the store gives up (transient: the delivery is retried). */
-const RECORD_ATTEMPTS = 4;
+/** An incident changing under a recording this often in a row is contention: transient, the delivery is retried. */
+const RECORD_ATTEMPTS = 5;
 
-export function dynamoIncidentStore({ client, tableName, windowSeconds, clock = () => new Date() }: DynamoIncidentStoreOptions): IncidentStore {
+type Item = Record<string, unknown>;
+
+function recordOf(item: Item): IncidentRecord {
+  return {
+    fingerprint: String(item.fingerprint),
+    state: item.state === 'resolved' ? 'resolved' : 'open',
+    occurrences: Number(item.occurrences),
+    firstSeen: String(item.firstSeen),
+    lastSeen: String(item.lastSeen),
+    opener: String(item.opener),
+    announced: item.announced === true,
+    ...(item.finding ? { finding: item.finding as Finding } : {}),
+    ...(typeof item.resolvedAt === 'number' ? { resolvedAt: item.resolvedAt } : {}),
+    ...(item.resolvedBy ? { resolvedBy: item.resolvedBy as Trigger } : {}),
+    ...(item.resolutionAnnounced !== undefined ? { resolutionAnnounced: item.resolutionAnnounced === true } : {}),
+  };
+}
+
+const generationName = (n: number) => `seen${n}`;
+/** The ids an incident remembers of generation `n`. */
+function idsOf(item: Item, n: number): Set<string> {
+  const ids = item[generationName(n)];
+  return ids instanceof Set ? (ids as Set<string>) : new Set();
+}
+/** Every write that adds an id drops the generations before the previous one (a gap in the events may leave several). */
+const OLD_GENERATIONS = [2, 3, 4, 5, 6, 7];
+const REMOVE_OLD_GENERATIONS = `REMOVE ${OLD_GENERATIONS.map((age) => `#old${age}`).join(', ')}`;
+
+export function dynamoIncidentStore({
+  client,
+  tableName,
+  windowSeconds,
+  clock = () => new Date(),
+  seenPerGeneration = SEEN_PER_GENERATION,
+}: DynamoIncidentStoreOptions): IncidentStore {
   const TableName = tableName;
   const epoch = () => Math.floor(clock().getTime() / 1000);
+  // Six generations span the window: an incident idle for longer has expired, so older ones are never left behind.
+  const generationSeconds = Math.max(60, Math.floor(windowSeconds / 6));
+  const generation = (now: number) => Math.floor(now / generationSeconds);
+  const generationNames = (now: number, withPrevious = true): Record<string, string> => {
+    const g = generation(now);
+    return {
+      '#cur': generationName(g),
+      ...(withPrevious ? { '#prev': generationName(g - 1) } : {}),
+      ...Object.fromEntries(OLD_GENERATIONS.map((age) => [`#old${age}`, generationName(g - age)])),
+    };
+  };
+  const iso = (ms: number) => new Date(ms).toISOString();
 
-  // The two conditions below are exact complements for an existing item, so
-  // exactly one of "count it" and "open it" holds at any moment.
-  // An open the opener has not announced counts repeats only while its lease
-  // holds: if the opener died, the next finding takes the incident over and alerts.
-  const countsRepeats = '#state = :open AND expiresAt > :now AND (announced = :true OR openLeaseUntil > :now)';
-  const mayOpen =
-    'attribute_not_exists(pk) OR #state <> :open OR expiresAt <= :now OR (announced = :false AND openLeaseUntil <= :now)';
-
-  async function repeat(fingerprint: string, now: number): Promise<number | undefined> {
-    try {
-      const answer = await client.send(
+  /**
+   * The one write of the common cases: opens a new incident, or counts a repeat
+   * of an open one whose event id it has not counted yet (and whose opener
+   * still holds, or has finished, its announcement).
+   */
+  function openOrRepeat(request: RecordRequest, now: number) {
+    const seen = iso(request.eventTime);
+    return conditionally(
+      client.send(
         new UpdateCommand({
           TableName,
-          Key: incidentKey(fingerprint),
-          UpdateExpression: 'ADD occurrences :one SET lastSeen = :seen, expiresAt = :expires',
-          ConditionExpression: countsRepeats,
-          ExpressionAttributeNames: { '#state': 'state' },
+          Key: incidentKey(request.fingerprint),
+          UpdateExpression: [
+            'ADD occurrences :one, #cur :ids',
+            'SET lastSeen = :seen, expiresAt = :expires, fingerprint = if_not_exists(fingerprint, :fp), #state = if_not_exists(#state, :open),',
+            'firstSeen = if_not_exists(firstSeen, :seen), openedAt = if_not_exists(openedAt, :at), opener = if_not_exists(opener, :me),',
+            `announced = if_not_exists(announced, :false), announceUntil = if_not_exists(announceUntil, :lease)${request.serviceKey ? ', serviceKey = :service' : ''}`,
+            REMOVE_OLD_GENERATIONS,
+          ].join(' '),
+          ConditionExpression: [
+            'attribute_not_exists(pk) OR (#state = :open AND expiresAt > :now AND opener <> :me',
+            'AND NOT contains(#cur, :me) AND NOT contains(#prev, :me) AND (attribute_not_exists(#cur) OR size(#cur) < :max)',
+            'AND (announced = :true OR announceUntil > :now))',
+          ].join(' '),
+          ExpressionAttributeNames: { '#state': 'state', ...generationNames(now) },
           ExpressionAttributeValues: {
             ':one': 1,
-            ':seen': new Date(now * 1000).toISOString(),
+            ':ids': new Set([request.deliveryId]),
+            ':seen': seen,
             ':expires': now + windowSeconds,
+            ':fp': request.fingerprint,
             ':open': 'open',
-            ':now': now,
+            ':at': request.eventTime,
+            ':me': request.deliveryId,
+            ':false': false,
             ':true': true,
+            ':lease': request.leaseUntil,
+            ':now': now,
+            ':max': seenPerGeneration,
+            ...(request.serviceKey ? { ':service': request.serviceKey } : {}),
           },
-          ReturnValues: 'UPDATED_NEW',
+          ReturnValues: 'ALL_NEW',
         }),
-      );
-      return Number(answer.Attributes?.occurrences);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+      ),
+    );
   }
 
-  async function open(request: RecordRequest, now: number): Promise<string | undefined> {
-    const seen = new Date(now * 1000).toISOString();
-    const opened = await conditionally(
+  /** A new generation of the incident, replacing an expired one or one whose resolution is announced. */
+  async function reopen(request: RecordRequest, now: number, condition: string, values: Item): Promise<IncidentRecord | undefined> {
+    const seen = iso(request.eventTime);
+    const written = await conditionally(
       client.send(
         new PutCommand({
+          ...(condition.includes('#state') ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
           TableName,
           Item: {
             ...incidentKey(request.fingerprint),
@@ -177,91 +278,169 @@ export function dynamoIncidentStore({ client, tableName, windowSeconds, clock = 
             occurrences: 1,
             firstSeen: seen,
             lastSeen: seen,
-            openedBy: request.deliveryId,
+            openedAt: request.eventTime,
+            opener: request.deliveryId,
             announced: false,
-            openLeaseUntil: request.leaseUntil,
+            announceUntil: request.leaseUntil,
+            [generationName(generation(now))]: new Set([request.deliveryId]),
             expiresAt: now + windowSeconds,
             ...(request.serviceKey ? { serviceKey: request.serviceKey } : {}),
           },
-          ConditionExpression: mayOpen,
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':open': 'open', ':now': now, ':false': false },
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
         }),
       ),
     );
-    return opened ? seen : undefined;
+    if (!written) return undefined;
+    return { fingerprint: request.fingerprint, state: 'open', occurrences: 1, firstSeen: seen, lastSeen: seen, opener: request.deliveryId, announced: false };
+  }
+
+  /** Counts this event without its id (its generation is full), or takes an abandoned announcement over. */
+  function countInto(request: RecordRequest, now: number, item: Item, takeOver: boolean) {
+    return conditionally(
+      client.send(
+        new UpdateCommand({
+          TableName,
+          Key: incidentKey(request.fingerprint),
+          UpdateExpression: takeOver
+            ? `ADD occurrences :one, #cur :ids SET opener = :me, announceUntil = :lease, lastSeen = :seen, expiresAt = :expires ${REMOVE_OLD_GENERATIONS}`
+            : 'ADD occurrences :one SET lastSeen = :seen, expiresAt = :expires',
+          ConditionExpression: takeOver
+            ? 'announced = :false AND opener = :previous AND occurrences = :count'
+            : '#state = :open AND expiresAt > :now AND opener <> :me AND size(#cur) >= :max',
+          ExpressionAttributeNames: takeOver ? generationNames(now, false) : { '#state': 'state', '#cur': generationName(generation(now)) },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':seen': iso(request.eventTime),
+            ':expires': now + windowSeconds,
+            ':me': request.deliveryId,
+            ...(takeOver
+              ? { ':ids': new Set([request.deliveryId]), ':lease': request.leaseUntil, ':false': false, ':previous': item.opener, ':count': item.occurrences }
+              : { ':open': 'open', ':now': now, ':max': seenPerGeneration }),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+  }
+
+  /** The first write did not hold: read the incident and decide what this finding is. */
+  async function classify(request: RecordRequest, now: number): Promise<RecordResult | undefined> {
+    const item = await readIncident(request.fingerprint);
+    if (!item) return undefined;
+    const me = request.deliveryId;
+    if (Number(item.expiresAt) <= now) {
+      const opened = await reopen(request, now, 'expiresAt <= :now', { ':now': now });
+      return opened && { status: 'opened', incident: opened };
+    }
+    const unannounced = item.announced !== true;
+    const abandoned = unannounced && item.opener !== me && Number(item.announceUntil) <= now;
+    if (abandoned) {
+      const taken = await countInto(request, now, item, true);
+      return taken && { status: 'opened', incident: recordOf(taken.Attributes ?? {}) };
+    }
+    if (unannounced && item.opener === me) return { status: 'opened', incident: recordOf(item) };
+    if (item.state === 'open') {
+      const g = generation(now);
+      if ([g, g - 1].some((n) => idsOf(item, n).has(me))) return { status: 'duplicate' };
+      if (idsOf(item, g).size < seenPerGeneration) return undefined;
+      const counted = await countInto(request, now, item, false);
+      return counted && { status: 'repeated', occurrences: Number(counted.Attributes?.occurrences) };
+    }
+    // Resolved: event time decides. A finding from before the steady state belongs to the resolved incident.
+    if (request.eventTime <= Number(item.resolvedAt)) return { status: 'stale' };
+    if (unannounced) throw new IncidentBusyError(`incident ${request.fingerprint} is being announced by ${String(item.opener)}`);
+    if (item.resolutionAnnounced !== true) return { status: 'resolution-pending', incident: recordOf(item) };
+    const opened = await reopen(request, now, '#state = :resolved AND resolvedAt = :resolvedAt', { ':resolved': 'resolved', ':resolvedAt': item.resolvedAt });
+    return opened && { status: 'opened', incident: opened };
+  }
+
+  async function readIncident(fingerprint: string): Promise<Item | undefined> {
+    return (await client.send(new GetCommand({ TableName, Key: incidentKey(fingerprint), ConsistentRead: true }))).Item;
+  }
+
+  /** One conditional update: whoever flips an incident opened before the steady state gets it. */
+  async function resolveOne(key: Item, eventTime: number, trigger: Trigger): Promise<IncidentRecord | undefined> {
+    const now = epoch();
+    const answer = await conditionally(
+      client.send(
+        new UpdateCommand({
+          TableName,
+          Key: key,
+          UpdateExpression: 'SET #state = :resolved, resolvedAt = :at, resolvedBy = :trigger, resolutionAnnounced = :false, expiresAt = :expires',
+          ConditionExpression: '#state = :open AND expiresAt > :now AND openedAt <= :at',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':resolved': 'resolved',
+            ':open': 'open',
+            ':now': now,
+            ':at': eventTime,
+            ':trigger': trigger,
+            ':false': false,
+            ':expires': now + windowSeconds,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return answer?.Attributes ? recordOf(answer.Attributes) : undefined;
   }
 
   return {
-    claimDelivery(id, leaseUntil) {
-      const now = epoch();
-      return conditionally(
-        client.send(
-          new PutCommand({
-            TableName,
-            Item: { ...deliveryKey(id), leaseUntil, expiresAt: now + DELIVERY_RETENTION_SECONDS },
-            // Free when never seen, when its processor's lease ran out (it died), or when expired.
-            ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil <= :now OR expiresAt <= :now',
-            ExpressionAttributeValues: { ':now': now },
-          }),
-        ),
-      );
-    },
-
-    async completeDelivery(id) {
-      await client.send(new UpdateCommand({ TableName, Key: deliveryKey(id), UpdateExpression: 'REMOVE leaseUntil' }));
-    },
-
-    async releaseDelivery(id) {
-      // Never forget a completed delivery: only a claim still leased is deleted.
-      await conditionally(
-        client.send(new DeleteCommand({ TableName, Key: deliveryKey(id), ConditionExpression: 'attribute_exists(leaseUntil)' })),
-      );
-    },
-
     async recordFinding(request) {
       for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt++) {
         const now = epoch();
-        // Repeat first: in a storm almost every finding is a repeat, and this way a repeat is one write.
-        const occurrences = await repeat(request.fingerprint, now);
-        if (occurrences !== undefined) return { status: 'repeated', occurrences };
-        const firstSeen = await open(request, now);
-        if (firstSeen) return { status: 'opened', firstSeen };
-        // Another delivery opened it between the two writes: count this one as its repeat.
+        const written = await openOrRepeat(request, now);
+        if (written?.Attributes) {
+          const incident = recordOf(written.Attributes);
+          if (incident.opener === request.deliveryId && !incident.announced) return { status: 'opened', incident };
+          return { status: 'repeated', occurrences: incident.occurrences };
+        }
+        const result = await classify(request, now);
+        if (result) return result;
+        // The incident changed between the read and the write: decide again.
       }
       throw new Error(`incident ${request.fingerprint} changed state during ${RECORD_ATTEMPTS} attempts to record it`);
     },
 
-    markAnnounced(fingerprint, deliveryId, finding) {
-      return conditionally(
+    async announceOpened(fingerprint, deliveryId, finding) {
+      const answer = await conditionally(
         client.send(
           new UpdateCommand({
             TableName,
             Key: incidentKey(fingerprint),
-            UpdateExpression: 'SET announced = :true, finding = :finding REMOVE openLeaseUntil',
-            ConditionExpression: 'openedBy = :me AND #state = :open',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':true': true, ':finding': finding, ':me': deliveryId, ':open': 'open' },
+            UpdateExpression: 'SET announced = :true, finding = :finding REMOVE announceUntil',
+            ConditionExpression: 'opener = :me AND announced = :false',
+            ExpressionAttributeValues: { ':true': true, ':false': false, ':finding': finding, ':me': deliveryId },
+            ReturnValues: 'ALL_NEW',
           }),
         ),
       );
+      return answer?.Attributes ? recordOf(answer.Attributes) : undefined;
     },
 
-    async abandonOpen(fingerprint, deliveryId) {
+    async steadyState(serviceKey) {
+      const { Item: item } = await client.send(new GetCommand({ TableName, Key: steadyKey(serviceKey), ConsistentRead: true }));
+      if (!item || Number(item.expiresAt) <= epoch()) return undefined;
+      return { at: Number(item.steadyAt), trigger: item.trigger as Trigger };
+    },
+
+    async resolveService(serviceKey, eventTime, trigger) {
+      const now = epoch();
+      // Remembered for findings of this service that arrive later but happened before it.
       await conditionally(
         client.send(
-          new DeleteCommand({
+          new UpdateCommand({
             TableName,
-            Key: incidentKey(fingerprint),
-            ConditionExpression: 'openedBy = :me AND announced = :false',
-            ExpressionAttributeValues: { ':me': deliveryId, ':false': false },
+            Key: steadyKey(serviceKey),
+            UpdateExpression: 'SET steadyAt = :at, #trigger = :trigger, expiresAt = :expires',
+            ConditionExpression: 'attribute_not_exists(steadyAt) OR steadyAt < :at OR expiresAt <= :now',
+            ExpressionAttributeNames: { '#trigger': 'trigger' },
+            ExpressionAttributeValues: { ':at': eventTime, ':trigger': trigger, ':expires': now + windowSeconds, ':now': now },
           }),
         ),
       );
-    },
-
-    async resolveService(serviceKey) {
-      const resolved: IncidentSummary[] = [];
+      const resolved: IncidentRecord[] = [];
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const page = await client.send(
@@ -274,83 +453,65 @@ export function dynamoIncidentStore({ client, tableName, windowSeconds, clock = 
           }),
         );
         for (const key of page.Items ?? []) {
-          const summary = await resolveOne(String(key.pk));
-          if (summary) resolved.push(summary);
+          const incident = await resolveOne({ pk: key.pk }, eventTime, trigger);
+          if (incident?.announced) resolved.push(incident);
+          else if (!incident) {
+            // Resolved earlier but not announced (its resolver failed): finish it.
+            const pending = await readIncident(String(key.pk).slice('incident#'.length));
+            if (pending?.state === 'resolved' && pending.announced === true && pending.resolutionAnnounced === false) resolved.push(recordOf(pending));
+          }
         }
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
       return resolved;
     },
 
-    async restoreOpen(fingerprint, serviceKey) {
-      // Only if nothing happened since: a new finding may already have re-opened it.
+    resolveIncident(fingerprint, eventTime, trigger) {
+      return resolveOne(incidentKey(fingerprint), eventTime, trigger);
+    },
+
+    async announceResolved(fingerprint) {
       await conditionally(
         client.send(
           new UpdateCommand({
             TableName,
             Key: incidentKey(fingerprint),
-            UpdateExpression: 'SET #state = :open, serviceKey = :service REMOVE resolvedAt',
+            UpdateExpression: 'SET resolutionAnnounced = :true REMOVE serviceKey',
             ConditionExpression: '#state = :resolved',
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':open': 'open', ':resolved': 'resolved', ':service': serviceKey },
+            ExpressionAttributeValues: { ':true': true, ':resolved': 'resolved' },
           }),
         ),
       );
     },
 
-    claimRecheck(serviceKey, seconds) {
+    async claimRecheck(serviceKey, seconds, deliveryId) {
       const now = epoch();
-      return conditionally(
+      const claimed = await conditionally(
         client.send(
           new PutCommand({
             TableName,
-            Item: { ...recheckKey(serviceKey), expiresAt: now + seconds },
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-            ExpressionAttributeValues: { ':now': now },
+            Item: { ...recheckKey(serviceKey), claimant: deliveryId, sent: false, expiresAt: now + seconds },
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now OR (claimant = :me AND sent = :false)',
+            ExpressionAttributeValues: { ':now': now, ':me': deliveryId, ':false': false },
+          }),
+        ),
+      );
+      return claimed !== undefined;
+    },
+
+    async markRecheckSent(serviceKey, deliveryId) {
+      await conditionally(
+        client.send(
+          new UpdateCommand({
+            TableName,
+            Key: recheckKey(serviceKey),
+            UpdateExpression: 'SET sent = :true',
+            ConditionExpression: 'claimant = :me',
+            ExpressionAttributeValues: { ':true': true, ':me': deliveryId },
           }),
         ),
       );
     },
-
-    async releaseRecheck(serviceKey) {
-      await client.send(new DeleteCommand({ TableName, Key: recheckKey(serviceKey) }));
-    },
   };
-
-  /** One conditional update per incident: whoever flips it from open announces it; the others see the condition fail. */
-  async function resolveOne(pk: string): Promise<IncidentSummary | undefined> {
-    const now = epoch();
-    try {
-      const answer = await client.send(
-        new UpdateCommand({
-          TableName,
-          Key: { pk },
-          UpdateExpression: 'SET #state = :resolved, resolvedAt = :at REMOVE serviceKey',
-          // Only what was announced is resolved: an open still being investigated is announced first, resolved next time.
-          ConditionExpression: '#state = :open AND announced = :true AND expiresAt > :now',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':resolved': 'resolved',
-            ':open': 'open',
-            ':true': true,
-            ':now': now,
-            ':at': new Date(now * 1000).toISOString(),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const item = answer.Attributes;
-      if (!item) return undefined;
-      return {
-        fingerprint: String(item.fingerprint),
-        occurrences: Number(item.occurrences),
-        firstSeen: String(item.firstSeen),
-        lastSeen: String(item.lastSeen),
-        finding: item.finding as Finding,
-      };
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
-  }
 }
