@@ -25,6 +25,7 @@ import type { Construct } from 'constructs';
 import { INCIDENT_METRICS, METRICS_NAMESPACE } from '../functions/diagnose/metrics';
 import { ENV } from '../shared/bot/config';
 import { incidentTableSchema } from '../shared/incidents/store';
+import { ALERT_KEY_PREFIX } from '../shared/notify/once';
 import type { EcsMedicConfig } from './config';
 import { diagnosePatterns, type EventPattern, incidentPattern } from './patterns';
 import { readerStatements } from './reader-policy';
@@ -33,6 +34,8 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** What the incident store (shared/incidents/store.ts) sends: conditional writes, the reads that classify a refused one, Query on the index; no deletes, nothing is undone. */
 export const INCIDENT_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
+/** What Powertools idempotency sends for notify's delivery records. */
+export const NOTIFY_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 /**
  * EventBridge → Lambda delivery: retried with backoff, then kept in the DLQ. Past two hours an ECS event is
@@ -228,6 +231,7 @@ export class EcsMedicStack extends Stack {
       environment: {
         [ENV.topicArn]: this.topic.topicArn,
         [ENV.deadLetterQueueUrl]: this.deadLetterQueues.notify.queueUrl,
+        [ENV.incidentTable]: this.table.tableName,
         ...(slackSecretArn ? { [ENV.slackSecretArn]: slackSecretArn } : {}),
       },
     });
@@ -253,6 +257,14 @@ export class EcsMedicStack extends Stack {
 
     // notify: the only principal that publishes to the topic and reads the Slack secret.
     this.notify.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+    // Its per-channel delivery records (shared/notify/once.ts), and only those: keys `notify#…`.
+    this.notify.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: NOTIFY_TABLE_ACTIONS,
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_KEY_PREFIX}#*`] } },
+      }),
+    );
     // Publishing to an encrypted topic needs the key (SNS encrypts on the publisher's behalf).
     this.notify.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }));
     if (slackSecretArn) {

@@ -2,30 +2,35 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { ENV, requireEnv } from '../../shared/bot/config';
 import { type Channel, type Deliver, deliverToAll } from '../../shared/notify/deliver';
 import { sqsDeadLetter } from '../../shared/bot/dead-letter';
 import { parseIncidentEvent } from '../../shared/notify/incident';
+import { oncePerChannel } from '../../shared/notify/once';
 import { postToSlack, slackMessage, webhookUrlFromSecret } from '../../shared/notify/slack';
 import { publishInput } from '../../shared/notify/sns';
 
 /**
  * notify: an incident event (EventBridge, from the diagnose Lambda) becomes
  * one SNS Publish (email, chat via AWS Chatbot, any other subscriber) and one
- * Slack message. Clients and configuration are set up once per cold start.
+ * Slack message, each sent once per alert (shared/notify/once.ts): a
+ * duplicate event sends nothing again. Clients and configuration are set up
+ * once per cold start.
  *
  * Failures:
  * - a malformed event is permanent (a retry reads the same bytes): it is
  *   logged with the bad field, counted (IncidentEventMalformed), sent as it
  *   arrived to the function's dead-letter queue, and acknowledged;
- * - one channel failing is logged and counted (SnsFailed, SlackFailed) but not
- *   thrown: a retry would send the other channel's message a second time;
- * - every channel failing throws, so Lambda retries the event and then hands
- *   it to the failure destination: nothing was sent, so nothing is duplicated.
+ * - a channel failing is logged and counted (SnsFailed, SlackFailed), never
+ *   keeps the other from sending, and makes the invocation fail: Lambda
+ *   retries, and the retry sends to the failed channel only (the other's
+ *   delivery is recorded). After the retries the failure destination keeps it.
  */
 
 // Service name and metrics namespace come from POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE (infra/stack.ts).
@@ -47,6 +52,7 @@ const channels: Partial<Record<Channel, Deliver>> = {
   },
 };
 if (slackWebhookUrl) channels.slack = async (detail) => postToSlack(await slackWebhookUrl(), slackMessage(detail, region));
+const once = oncePerChannel(channels, new DynamoDBClient({}), requireEnv(process.env, ENV.incidentTable));
 
 const metricName: Record<Channel, { delivered: string; failed: string }> = {
   sns: { delivered: 'SnsDelivered', failed: 'SnsFailed' },
@@ -55,9 +61,9 @@ const metricName: Record<Channel, { delivered: string; failed: string }> = {
 
 export type NotifyResult =
   | { status: 'malformed'; field: string; problem: string }
-  | { status: 'notified'; delivered: Channel[]; failed: Channel[] };
+  | { status: 'notified'; delivered: Channel[] };
 
-async function notify(event: unknown): Promise<NotifyResult> {
+async function notify(event: unknown, context: Context): Promise<NotifyResult> {
   const parsed = parseIncidentEvent(event);
   if (parsed.status === 'invalid') {
     logger.error('Malformed incident event: sent to the dead-letter queue, not retried', { field: parsed.field, problem: parsed.problem, event });
@@ -68,20 +74,22 @@ async function notify(event: unknown): Promise<NotifyResult> {
   const { detail, id } = parsed;
   logger.appendKeys({ fingerprint: detail.fingerprint, state: detail.state, rule: detail.finding.rule });
 
-  const report = await deliverToAll(detail, id, channels);
+  once.registerContext(context);
+  const report = await deliverToAll(detail, id, once.channels);
   for (const channel of report.delivered) metrics.addMetric(metricName[channel].delivered, MetricUnit.Count, 1);
   for (const { channel, error } of report.failed) {
     metrics.addMetric(metricName[channel].failed, MetricUnit.Count, 1);
     logger.error(`${channel} delivery failed`, { channel, error });
   }
-  if (report.delivered.length === 0) {
+  if (report.failed.length > 0) {
+    const sent = report.delivered.length > 0 ? `; ${report.delivered.join(', ')} sent, not repeated` : '';
     throw new AggregateError(
       report.failed.map((f) => f.error),
-      `No channel took incident ${detail.fingerprint} (${report.failed.map((f) => f.channel).join(', ')} failed): retrying`,
+      `${report.failed.map((f) => f.channel).join(', ')} did not take incident ${detail.fingerprint}${sent}: retrying`,
     );
   }
   logger.info('Incident notified', { delivered: report.delivered });
-  return { status: 'notified', delivered: report.delivered, failed: report.failed.map((f) => f.channel) };
+  return { status: 'notified', delivered: report.delivered };
 }
 
 export const handler = middy(notify)

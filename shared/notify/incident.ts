@@ -82,6 +82,10 @@ export function parseIncidentEvent(raw: unknown): IncidentEventParse {
   if (!oneOf(detail.finding.severity, severities)) {
     return { status: 'invalid', field: 'detail.finding.severity', problem: `should be one of ${severities.join(', ')}` };
   }
+  // Resource fields this version does not know are rendered too: they must be text like the others.
+  for (const [key, value] of Object.entries(detail.finding.resource)) {
+    if (typeof value !== 'string') return { status: 'invalid', field: `detail.finding.resource.${key}`, problem: `should be string, is ${value === null ? 'null' : typeof value}` };
+  }
   if (!Number.isInteger(detail.occurrences) || detail.occurrences < 1) {
     return { status: 'invalid', field: 'detail.occurrences', problem: 'should be an integer ≥ 1' };
   }

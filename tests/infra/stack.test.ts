@@ -10,10 +10,10 @@ import { readerOperations } from '../../shared/reader/port';
 import { buildApp } from '../../infra/build';
 import { diagnosePatterns, incidentPattern } from '../../infra/patterns';
 import { actionsOnAnyResource } from '../../infra/reader-policy';
-import { INCIDENT_TABLE_ACTIONS } from '../../infra/stack';
+import { INCIDENT_TABLE_ACTIONS, NOTIFY_TABLE_ACTIONS } from '../../infra/stack';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
 
 function synth(context: Record<string, unknown> = {}) {
   const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
@@ -201,11 +201,12 @@ describe('IAM', () => {
     );
   });
 
-  it('notify: publish, the topic key, the Slack secret, its DLQ and logs; nothing of the account', () => {
+  it('notify: publish, the topic key, the Slack secret, its delivery records, its DLQ and logs; nothing of the account', () => {
     const withSlack = synth({ slackSecretName: 'ecs-medic/slack-webhook' });
     const roleId = withSlack.logicalId(withSlack.stack.notify.role as never);
     expect([...roleActions(withSlack.resources, roleId)].sort()).toEqual(
       [
+        ...NOTIFY_TABLE_ACTIONS,
         'sns:Publish',
         'kms:GenerateDataKey',
         'kms:Decrypt',
@@ -221,6 +222,10 @@ describe('IAM', () => {
     expect(JSON.stringify(secret?.Resource)).toContain(':secret:ecs-medic/slack-webhook-??????');
     expect(JSON.stringify(withSlack.variables(withSlack.stack.notify)[ENV.slackSecretArn])).toContain(':secret:ecs-medic/slack-webhook"');
     expect(withSlack.resources[roleId]?.Properties).not.toHaveProperty('ManagedPolicyArns');
+    // Only its own records in the incident table: the incidents stay diagnose's.
+    const records = roleStatements(withSlack.resources, roleId).find((s) => list(s.Action).includes('dynamodb:PutItem'));
+    expect(records?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['notify#*'] } });
+    expect(withSlack.variables(withSlack.stack.notify)[ENV.incidentTable]).toEqual({ Ref: withSlack.logicalId(withSlack.stack.table) });
   });
 
   it('only notify may sns:Publish to the topic or read the Slack secret', () => {

@@ -1,9 +1,9 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exampleIncident, incidentEvent } from '../../shared/notify/example';
+import { notifyContext, notifyTable } from '../support/notify-table';
 
 // A separate file, so the handler module loads without the Slack secret set (its configuration is read once per cold start).
 vi.hoisted(() => {
@@ -12,11 +12,13 @@ vi.hoisted(() => {
   delete process.env.ECS_MEDIC_SLACK_SECRET_ARN;
 });
 
+const local = await notifyTable();
+afterAll(() => local.stop());
 const { handler } = await import('../../functions/notify/handler');
 
 const sns = mockClient(SNSClient);
 const secrets = mockClient(SecretsManagerClient);
-const context = { functionName: 'ecs-medic-notify', awsRequestId: 'req-1' } as Context;
+const context = notifyContext();
 const fetchMock = vi.fn();
 
 beforeEach(() => {
@@ -34,7 +36,7 @@ describe('notify handler without Slack configured', () => {
   it('publishes to SNS only: no secret read, no webhook call', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const result = await handler(incidentEvent(await exampleIncident('log-group-missing')), context);
-    expect(result).toEqual({ status: 'notified', delivered: ['sns'], failed: [] });
+    expect(result).toEqual({ status: 'notified', delivered: ['sns'] });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(secrets).not.toHaveReceivedAnyCommand();
     expect(fetchMock).not.toHaveBeenCalled();
@@ -42,6 +44,7 @@ describe('notify handler without Slack configured', () => {
 
   it('throws when SNS, its only channel, fails', async () => {
     sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    await expect(handler(incidentEvent(await exampleIncident('log-group-missing')), context)).rejects.toThrow(/\(sns failed\): retrying/);
+    const incident = { ...(await exampleIncident('log-group-missing')), firstSeen: '2025-05-06T12:00:00.000Z' };
+    await expect(handler(incidentEvent(incident), context)).rejects.toThrow(/^sns did not take incident .*: retrying$/);
   });
 });

@@ -3,14 +3,14 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IncidentDetail } from '../../shared/bot/incident-event';
 import { chatbotNotification } from '../../shared/notify/chatbot';
 import { exampleIncident, incidentEvent } from '../../shared/notify/example';
 import { slackMessage } from '../../shared/notify/slack';
 import { alertText } from '../../shared/notify/text';
+import { notifyContext, notifyTable } from '../support/notify-table';
 
 const env = vi.hoisted(() => {
   const values = {
@@ -22,39 +22,33 @@ const env = vi.hoisted(() => {
   return values;
 });
 
+const local = await notifyTable();
+afterAll(() => local.stop());
 const { handler } = await import('../../functions/notify/handler');
 
 const WEBHOOK = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
 const sns = mockClient(SNSClient);
 const secrets = mockClient(SecretsManagerClient);
 const sqs = mockClient(SQSClient);
-const context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'ecs-medic-notify',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-west-2:111111111111:function:ecs-medic-notify',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/ecs-medic-notify',
-  logStreamName: '2025/05/06/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const context = notifyContext();
 
+let example: IncidentDetail;
+/** A new incident per test (its own firstSeen): each alert is sent once per channel, across tests too. */
 let opened: IncidentDetail;
+let incidents = 0;
 let fetchMock: ReturnType<typeof vi.fn>;
 const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
 const metricNames = () => addMetric.mock.calls.map(([name]) => name).sort();
 const logError = vi.spyOn(Logger.prototype, 'error');
 
 beforeAll(async () => {
-  opened = await exampleIncident('health-check-grace-period');
+  example = await exampleIncident('health-check-grace-period');
   secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ webhookUrl: WEBHOOK }) });
 });
 
 beforeEach(() => {
+  incidents += 1;
+  opened = { ...example, firstSeen: new Date(Date.UTC(2025, 4, 6, 11, incidents)).toISOString() };
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   secrets.resetHistory();
@@ -78,7 +72,7 @@ function slackBody(call = 0): unknown {
 describe('notify handler', () => {
   // First: the secret cache lives for the module (the cold start), so count from the first invocation.
   it('reads the Slack secret once across invocations', async () => {
-    for (let i = 0; i < 3; i++) await handler(incidentEvent(opened, `evt-${i}`), context);
+    for (let i = 0; i < 3; i++) await handler(incidentEvent({ ...opened, fingerprint: `${opened.fingerprint}-${i}` }, `evt-${i}`), context);
     expect(secrets).toHaveReceivedCommandExactlyOnceWith(GetSecretValueCommand, { SecretId: env.ECS_MEDIC_SLACK_SECRET_ARN });
     expect(fetchMock).toHaveBeenCalledTimes(3);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
@@ -86,7 +80,7 @@ describe('notify handler', () => {
 
   it('publishes one structured SNS message and posts one Slack message for an opened incident', async () => {
     const result = await handler(incidentEvent(opened, 'evt-1'), context);
-    expect(result).toEqual({ status: 'notified', delivered: ['sns', 'slack'], failed: [] });
+    expect(result).toEqual({ status: 'notified', delivered: ['sns', 'slack'] });
 
     expect(sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {
       TopicArn: env.ECS_MEDIC_TOPIC_ARN,
@@ -116,7 +110,7 @@ describe('notify handler', () => {
   });
 
   it('sends a short resolved message to both channels', async () => {
-    const resolved = await exampleIncident('health-check-grace-period', 'resolved');
+    const resolved = { ...(await exampleIncident('health-check-grace-period', 'resolved')), firstSeen: opened.firstSeen };
     await handler(incidentEvent(resolved), context);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.Subject).toMatch(/^\[ecs-medic\] RESOLVED webserver: /);
@@ -125,21 +119,39 @@ describe('notify handler', () => {
     expect((slackBody() as { text: string }).text).toMatch(/^RESOLVED: /);
   });
 
-  it('still publishes to SNS when Slack fails, and does not throw (a retry would repeat the SNS message)', async () => {
-    fetchMock.mockImplementation(async () => new Response('channel_not_found', { status: 404 }));
-    const result = await handler(incidentEvent(opened), context);
-    expect(result).toEqual({ status: 'notified', delivered: ['sns'], failed: ['slack'] });
+  it('Slack failing: SNS is still sent, the invocation fails, and the retry posts to Slack only', async () => {
+    fetchMock.mockImplementationOnce(async () => new Response('channel_not_found', { status: 404 }));
+    await expect(handler(incidentEvent(opened), context)).rejects.toThrow(/^slack did not take incident .*; sns sent, not repeated: retrying$/);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(metricNames()).toEqual(['SlackFailed', 'SnsDelivered']);
     expect(logError).toHaveBeenCalledWith('slack delivery failed', expect.objectContaining({ channel: 'slack' }));
+    // Lambda's retry.
+    expect(await handler(incidentEvent(opened), context)).toEqual({ status: 'notified', delivered: ['sns', 'slack'] });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(fetchMock).toHaveBeenCalledTimes(2);
   });
 
-  it('still posts to Slack when SNS fails, and does not throw', async () => {
-    sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    const result = await handler(incidentEvent(opened), context);
-    expect(result).toEqual({ status: 'notified', delivered: ['slack'], failed: ['sns'] });
+  it('SNS throttled while Slack succeeded: the retry publishes to SNS (email subscribers get it), and Slack is not posted twice', async () => {
+    sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).resolves({ MessageId: 'm-2' });
+    await expect(handler(incidentEvent(opened), context)).rejects.toThrow(/^sns did not take incident .*; slack sent, not repeated: retrying$/);
     expect(fetchMock).toHaveBeenCalledOnce();
     expect(metricNames()).toEqual(['SlackDelivered', 'SnsFailed']);
+    await handler(incidentEvent(opened), context);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(fetchMock).toHaveBeenCalledOnce();
+  });
+
+  it('the same incident event delivered twice sends one SNS message and one Slack post', async () => {
+    await handler(incidentEvent(opened, 'evt-dup'), context);
+    await handler(incidentEvent(opened, 'evt-dup'), context);
+    // diagnose re-publishing the same alert (its bookkeeping failed) is another event of the same alert.
+    await handler(incidentEvent(opened, 'evt-republished'), context);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(fetchMock).toHaveBeenCalledOnce();
+    // Its resolution is another alert.
+    await handler(incidentEvent({ ...opened, state: 'resolved' }, 'evt-resolved'), context);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(fetchMock).toHaveBeenCalledTimes(2);
   });
 
   it('throws when every channel fails, so Lambda retries and the failure destination keeps the event', async () => {
@@ -147,7 +159,7 @@ describe('notify handler', () => {
     fetchMock.mockImplementation(async () => {
       throw new TypeError('fetch failed');
     });
-    await expect(handler(incidentEvent(opened), context)).rejects.toThrow(/No channel took incident .* \(sns, slack failed\): retrying/);
+    await expect(handler(incidentEvent(opened), context)).rejects.toThrow(/^sns, slack did not take incident .*: retrying$/);
     expect(metricNames()).toEqual(['SlackFailed', 'SnsFailed']);
   });
 
@@ -171,6 +183,17 @@ describe('notify handler', () => {
     expect(fetchMock).not.toHaveBeenCalled();
     expect(metricNames()).toEqual(['IncidentEventMalformed']);
     expect(logError).toHaveBeenCalledWith('Malformed incident event: sent to the dead-letter queue, not retried', expect.objectContaining({ field, event }));
+  });
+
+  it('a finding whose resource holds a non-string is dead-lettered once with its reason, nothing sent', async () => {
+    const hostile = { ...opened, finding: { ...opened.finding, resource: { ...opened.finding.resource, capacityProvider: { name: 'FARGATE' } } } };
+    expect(await handler(incidentEvent(hostile as IncidentDetail), context)).toMatchObject({ status: 'malformed', field: 'detail.finding.resource.capacityProvider' });
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageAttributes?.reason?.StringValue).toBe(
+      'malformed incident event: detail.finding.resource.capacityProvider should be string, is object',
+    );
+    expect(sns).not.toHaveReceivedAnyCommand();
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 
   it('keeps hostile AWS strings inert on the way out', async () => {
