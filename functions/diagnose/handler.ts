@@ -42,8 +42,14 @@ const flow = diagnoseFlow({
   logger,
 });
 
+/** A batch from the re-check queue: records of aws:sqs, at least one. Anything else is handled (and rejected) as an event. */
 function isSqsEvent(event: unknown): event is SQSEvent {
-  return typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records);
+  const records = typeof event === 'object' && event !== null ? (event as { Records?: unknown }).Records : undefined;
+  if (!Array.isArray(records) || records.length === 0) return false;
+  return records.every((record: unknown) => {
+    const r = record as Partial<Record<'eventSource' | 'messageId' | 'body', unknown>> | null;
+    return typeof r === 'object' && r !== null && r.eventSource === 'aws:sqs' && typeof r.messageId === 'string' && typeof r.body === 'string';
+  });
 }
 
 async function recheckBatch(event: SQSEvent, invocation: Invocation): Promise<SQSBatchResponse> {

@@ -111,8 +111,9 @@ export function parseEvent(raw: unknown): ParseResult {
   if (raw.source !== 'aws.ecs') return invalid('source', `should be "aws.ecs", is "${String(raw.source)}"`);
 
   const detailType = raw['detail-type'] as string;
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's.
+  if (!Object.hasOwn(detailSchemas, detailType)) return { status: 'unsupported', detailType, id: raw.id as string };
   const schema = detailSchemas[detailType as EcsDetailType];
-  if (!schema) return { status: 'unsupported', detailType, id: raw.id as string };
 
   if (needsServiceArn.has(detailType)) {
     const problem = validate(raw, serviceResources, '');

@@ -286,6 +286,66 @@ describe('diagnose flow', () => {
     expect(sentTo(DLQ_URL)[0]?.args[0].input.MessageAttributes?.reason?.StringValue).toBe(reason);
   });
 
+  // Issue 8, "Inputs that escape the dead-letter path": each ends dead-lettered once, with its reason, and is acknowledged.
+  describe('hostile inputs', () => {
+    const deep = (levels: number) => {
+      const root: Record<string, unknown> = {};
+      let node = root;
+      for (let i = 0; i < levels; i++) {
+        node.a = {};
+        node = node.a as Record<string, unknown>;
+      }
+      return root;
+    };
+    const longName = 'c'.repeat(2100);
+    const longCluster = () => {
+      const event = loopEvent(1) as { detail: Record<string, unknown> } & Record<string, unknown>;
+      const json = JSON.stringify(event).replaceAll('cluster/example-cluster', `cluster/${longName}`).replaceAll('task/example-cluster/', `task/${longName}/`);
+      return JSON.parse(json) as Record<string, unknown>;
+    };
+    it.each([
+      ...['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'].map((name) => [
+        `detail-type "${name}"`,
+        () => ({ ...loopEvent(1), 'detail-type': name }),
+        `unsupported detail-type "${name}"`,
+      ]),
+      [
+        'a field nested 5,000 deep',
+        () => ({ ...loopEvent(1), detail: { ...(loopEvent(1).detail as object), stoppedReason: deep(5000) } }),
+        'invalid event: detail.stoppedReason should be string, is object',
+      ],
+      [
+        'an event id over 2,048 bytes',
+        () => ({ ...loopEvent(1), id: 'e'.repeat(3000) }),
+        'event too large for the incident store: event id is 3000 bytes, more than the 128 the incident store accepts',
+      ],
+      ['a cluster name over 2,100 characters', longCluster, 'event too large for the incident store: fingerprint is'],
+      [
+        'a steady state of a service whose key is too long',
+        () => ({ ...serviceEvent('service-action-service-steady-state', 'a0b1c2d3-0000-4000-8000-0000000000ff', '2025-05-06T11:30:00Z'), resources: [`arn:aws:ecs:us-west-2:111111111111:service/example-cluster/${longName}`] }),
+        'event too large for the incident store: service key is',
+      ],
+    ] as [string, () => unknown, string][])('%s', async (_name, build, reason) => {
+      const { flow } = await setup();
+      const raw = build();
+      await expect(flow.handleEvent(raw, invocation())).resolves.toMatchObject({ status: 'rejected' });
+      expect(sentTo(DLQ_URL)).toHaveLength(1);
+      const message = sentTo(DLQ_URL)[0]?.args[0].input;
+      expect(message?.MessageAttributes?.reason?.StringValue).toContain(reason);
+      expect(Buffer.byteLength(message?.MessageBody ?? '')).toBeLessThan(256 * 1024);
+      expect(local.requests).toEqual([]);
+      expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    });
+
+    it('the dead letter of a 5,000-deep event keeps its shape down to a depth, then says it was cut', async () => {
+      const { flow } = await setup();
+      await flow.handleEvent({ ...loopEvent(1), detail: { ...(loopEvent(1).detail as object), stoppedReason: deep(5000) } }, invocation());
+      const body = sentTo(DLQ_URL)[0]?.args[0].input.MessageBody ?? '';
+      expect(JSON.parse(body)).toMatchObject({ id: loopEvent(1).id, 'detail-type': 'ECS Task State Change' });
+      expect(body).toContain('(nested deeper than 64 levels: cut)');
+    });
+  });
+
   it('a rule failing on an event is permanent too: DLQ, acknowledged', async () => {
     const crashing = defineRule({
       meta: testRuleMeta('crashing', ['task-stopped'], []),
@@ -704,6 +764,15 @@ describe('diagnose handler', () => {
 
     expect(await handler(batch, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: 'd0000000-0000-4000-8000-000000000002' }] });
     expect(sentTo(DLQ_URL).map((call) => call.args[0].input.MessageBody)).toEqual(['first', 'second']);
+  });
+
+  it.each([
+    ['{"Records": []}', { Records: [] }, 'invalid event: id is missing'],
+    ['{"Records": [null]}', { Records: [null] }, 'invalid event: id is missing'],
+  ])('%s is not a re-check batch: dead-lettered once with its reason', async (_name, event, reason) => {
+    await expect(handler(event, lambdaContext())).resolves.toBeUndefined();
+    expect(sentTo(DLQ_URL)).toHaveLength(1);
+    expect(sentTo(DLQ_URL)[0]?.args[0].input.MessageAttributes?.reason?.StringValue).toBe(reason);
   });
 
   it('a malformed EventBridge event never crashes the handler', async () => {
