@@ -9,14 +9,14 @@ import { DEFAULTS, ENV } from '../../shared/bot/config';
 import { type DiagnoseFlowDependencies, diagnoseFlow, type FlowLogger } from '../../shared/bot/diagnose-flow';
 import { sqsDeadLetter } from '../../shared/bot/dead-letter';
 import { eventBridgePublisher, sqsRecheckScheduler } from '../../shared/bot/outputs';
-import { INCIDENT_DETAIL_TYPE, INCIDENT_SOURCE, type IncidentDetail } from '../../shared/bot/incident-event';
+import { FINDING_MAX_BYTES, INCIDENT_DETAIL_TYPE, INCIDENT_SOURCE, type IncidentDetail } from '../../shared/bot/incident-event';
 import type { RecheckRequest } from '../../shared/bot/recheck';
 import { dynamoIncidentStore, incidentDocumentClient } from '../../shared/incidents/store';
 import type { SignalKind } from '../../shared/events/signals';
 import type { AccountReader, ReaderOperation } from '../../shared/reader/port';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import { defineRule, type RuleMeta } from '../../shared/rules/rule';
-import { awsSample } from '../fixtures/events';
+import { awsSample, stoppedTaskEvent } from '../fixtures/events';
 import { createIncidentTable, dynamoEnv, type LocalDynamo, startDynalite } from '../support/dynalite';
 import { faultyDocuments } from '../support/faults';
 
@@ -521,6 +521,30 @@ describe('diagnose flow', () => {
       expect((await flow.handleEvent(loopEvent(3, '2025-05-06T11:31:00Z'), lambdaInvocation())).opened).toEqual(['health-check-grace-period']);
       expect(alerts()).toEqual([opened, resolvedAlert, `opened ${LOOP_FINGERPRINT} 2025-05-06T11:31:00.000Z`]);
     });
+  });
+
+  // Issue 8, "Output grows faster than input": what is published and stored stays under its service's limit.
+  it('an event with 3,000 OOM-killed containers publishes an incident event under 256 KB and stores an item under 400 KB', async () => {
+    const { flow, incident } = await setup({ snapshot: {} });
+    const reason = `OutOfMemoryError: Container killed due to memory usage ${'\u0001'.repeat(300)}`;
+    const event = stoppedTaskEvent({ stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', group: 'service:webserver' });
+    const detail = event.detail as { containers: Record<string, unknown>[] };
+    const [template] = detail.containers;
+    detail.containers = Array.from({ length: 3000 }, (_, i) => ({ ...template, name: `worker-${i}-${'w'.repeat(200)}`, exitCode: 137, reason }));
+    event.id = 'b0000000-0000-4000-8000-0000000000a1';
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeGreaterThan(1_000_000);
+    const outcome = await flow.handleEvent(event, invocation());
+    expect(outcome.opened.length).toBeGreaterThan(0);
+    for (const call of eventBridge.commandCalls(PutEventsCommand)) {
+      const entry = call.args[0].input.Entries?.[0];
+      // PutEvents counts Source, DetailType, Detail and Resources of an entry against 256 KB.
+      const size = Buffer.byteLength(`${entry?.Source}${entry?.DetailType}${entry?.Detail}`);
+      expect(size).toBeLessThan(FINDING_MAX_BYTES + 4096);
+      expect(JSON.parse(entry?.Detail ?? '{}').finding.evidence.at(-1).observed).toMatch(/more evidence items not kept/);
+    }
+    const item = await incident((published()[0] as IncidentDetail).fingerprint);
+    // DynamoDB sizes an item by its attribute names and values: its JSON is an upper bound.
+    expect(Buffer.byteLength(JSON.stringify(item, (_k, v: unknown) => (v instanceof Set ? [...v] : v)))).toBeLessThan(200 * 1024);
   });
 
   it('tasks entering PENDING schedule one re-check per service, not per task', async () => {
