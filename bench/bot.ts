@@ -4,8 +4,10 @@
  *   PENDING, secrets and failed-deployment scenarios, counted from aws-sdk-client-mock's recorded
  *   calls on the real SDK clients the live reader creates; 0 expected for a
  *   duplicate delivery and for a repeat of an open incident;
- * - the 200-event storm: DynamoDB calls (a local dynalite server, so the
- *   conditional writes are real), account reads and incident events.
+ * - DynamoDB calls per delivery (a local dynalite server, so the conditional
+ *   writes are real): a first delivery, a repeat of the open incident, an
+ *   exact duplicate, and the 200-event storm's average, its account reads
+ *   and incident events.
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
@@ -100,6 +102,7 @@ const invocation = () => ({ deadline: new Date(Date.now() + 60_000) });
 const scenarios = new Map(loadScenarios().map((s) => [s.id, s]));
 const rows: string[] = [];
 const recheckRows: string[] = [];
+const dynamoRows: string[] = [];
 
 for (const [label, id] of [
   ['restart loop', 'health-check-grace-period'],
@@ -114,15 +117,22 @@ for (const [label, id] of [
   sqs.resetHistory();
   const flow = await freshFlow();
   const perEvent: number[] = [];
+  const dynamoPerEvent: number[] = [];
   for (const event of scenario.events) {
     resetAccountHistory();
+    local.resetRequests();
     await flow.handleEvent(event, invocation());
     perEvent.push(accountCalls());
+    dynamoPerEvent.push(local.requests.length);
   }
   const opening = perEvent.findIndex((calls) => calls > 0);
   resetAccountHistory();
+  local.resetRequests();
   await flow.handleEvent(scenario.events[Math.max(opening, 0)], invocation());
   const duplicate = accountCalls();
+  dynamoRows.push(
+    `| ${label} | ${dynamoPerEvent[opening] ?? 0} | ${dynamoPerEvent.slice(opening + 1).join(', ') || '–'} | ${local.requests.length} |`,
+  );
   const incidents = eventBridge.commandCalls(PutEventsCommand).length;
   // Honest counts only: a read the snapshot could not answer would be a call the real account might not need.
   for (const call of eventBridge.commandCalls(PutEventsCommand)) {
@@ -184,8 +194,13 @@ if (recheckRows.length > 0) {
   console.log('|---|---|');
   for (const row of recheckRows) console.log(row);
 }
+console.log('\nDynamoDB calls per delivery (incident store):\n');
+console.log('| scenario | first delivery (opens, announces) | each later event of the scenario | exact duplicate of the first |');
+console.log('|---|---|---|---|');
+for (const row of dynamoRows) console.log(row);
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 console.log(`\nStorm, 200 concurrent deliveries of one restart loop (${stormMs.toFixed(0)} ms in-process):`);
 console.log(`- incident events published: ${stormAlerts}; account reads: ${stormReads}`);
-console.log(`- DynamoDB calls: ${Object.values(stormDynamo).reduce((a, b) => a + b, 0)} ${JSON.stringify(stormDynamo)}`);
-console.log(`- the same 200 delivered again: DynamoDB ${JSON.stringify(redelivered)}, account reads ${accountCalls()}`);
+console.log(`- DynamoDB calls: ${total(stormDynamo)} ${JSON.stringify(stormDynamo)}, ${(total(stormDynamo) / storm.length).toFixed(3)} a delivery`);
+console.log(`- the same 200 delivered again: DynamoDB ${JSON.stringify(redelivered)} (${(total(redelivered) / storm.length).toFixed(1)} a delivery), account reads ${accountCalls()}`);
 await local.stop();
