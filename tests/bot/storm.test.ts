@@ -50,7 +50,7 @@ interface StormShape {
 /** The storm: 20 × (48 failures + 1 steady state) + 20 duplicates = 1,000 deliveries. */
 const FULL: StormShape = { services: 20, failuresPerService: 48, duplicates: 20 };
 /** The same shape, smaller, for the runs with faults (dynalite on a shared machine takes ~20 ms a call). */
-const SMALL: StormShape = { services: 10, failuresPerService: 8, duplicates: 10 };
+const SMALL: StormShape = { services: 6, failuresPerService: 6, duplicates: 6 };
 
 interface Storm {
   account: string;
