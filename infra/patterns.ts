@@ -19,6 +19,9 @@ export interface PatternOptions {
   clusters: readonly string[];
 }
 
+/** EventBridge's default quota on the length of one rule's event pattern (eb-quota.html), in characters. */
+export const EVENT_PATTERN_LIMIT = 2048;
+
 /**
  * Matchers for the versions strictly below `minimum` ("1.50.2" → "0.", "1.0."…"1.49.", "1.50.0", "1.50.1").
  * EventBridge cannot compare versions, but each lower version shares one of these prefixes with no higher one.
@@ -81,13 +84,13 @@ const failureReasons = [
   { prefix: 'ECS is performing maintenance on the underlying infrastructure' },
 ];
 
-function taskFailures(options: PatternOptions): EventPattern {
+function taskFailures(clusters: readonly string[]): EventPattern {
   const stopped = { lastStatus: ['STOPPED'] };
   return {
     source: ['aws.ecs'],
     'detail-type': ['ECS Task State Change'],
     detail: {
-      ...narrowed('clusterArn', clusterArnMatchers(options.clusters)),
+      ...narrowed('clusterArn', clusterArnMatchers(clusters)),
       $or: [
         // Only the final STOPPED event: the DEACTIVATING/STOPPING/DEPROVISIONING ones repeat the same reason.
         { ...stopped, stopCode: failedStopCodes },
@@ -104,12 +107,12 @@ function taskFailures(options: PatternOptions): EventPattern {
 }
 
 /** Tasks entering PROVISIONING or PENDING: the diagnose Lambda schedules one re-check per service. */
-function tasksStarting(options: PatternOptions): EventPattern {
+function tasksStarting(clusters: readonly string[]): EventPattern {
   return {
     source: ['aws.ecs'],
     'detail-type': ['ECS Task State Change'],
     detail: {
-      ...narrowed('clusterArn', clusterArnMatchers(options.clusters)),
+      ...narrowed('clusterArn', clusterArnMatchers(clusters)),
       lastStatus: ['PROVISIONING', 'PENDING'],
       desiredStatus: ['RUNNING'],
       // Re-checks are per service: a standalone task stuck before RUNNING is reported by its STOPPED event.
@@ -123,12 +126,12 @@ function tasksStarting(options: PatternOptions): EventPattern {
  * task on the current version is noise. Windows tasks report their own numbering (current 1.0.0), so a Windows
  * 1.0.x task also matches "1.0."; the rule ignores it.
  */
-function outdatedPlatform(options: PatternOptions): EventPattern {
+function outdatedPlatform(clusters: readonly string[]): EventPattern {
   return {
     source: ['aws.ecs'],
     'detail-type': ['ECS Task State Change'],
     detail: {
-      ...narrowed('clusterArn', clusterArnMatchers(options.clusters)),
+      ...narrowed('clusterArn', clusterArnMatchers(clusters)),
       lastStatus: ['RUNNING'],
       platformVersion: versionsBelow(currentPlatform.LINUX),
     },
@@ -140,12 +143,12 @@ function outdatedPlatform(options: PatternOptions): EventPattern {
  * SERVICE_DEPLOYMENT_* names are sent as Service Action and as Deployment State Change events: the deployment
  * rule takes them, once.
  */
-function serviceActions(options: PatternOptions): EventPattern {
+function serviceActions(clusters: readonly string[]): EventPattern {
   return {
     source: ['aws.ecs'],
     'detail-type': ['ECS Service Action'],
     detail: {
-      ...narrowed('clusterArn', clusterArnMatchers(options.clusters)),
+      ...narrowed('clusterArn', clusterArnMatchers(clusters)),
       $or: [
         { eventType: ['WARN', 'ERROR'], eventName: [{ 'anything-but': ['SERVICE_DEPLOYMENT_FAILED'] }] },
         { eventName: ['SERVICE_STEADY_STATE'] },
@@ -155,11 +158,11 @@ function serviceActions(options: PatternOptions): EventPattern {
 }
 
 /** Failed deployments, circuit-breaker or alarm rollbacks, and completed deployments (which resolve incidents). */
-function deployments(options: PatternOptions): EventPattern {
+function deployments(clusters: readonly string[]): EventPattern {
   return {
     source: ['aws.ecs'],
     'detail-type': ['ECS Deployment State Change'],
-    ...narrowed('resources', serviceArnMatchers(options.clusters)),
+    ...narrowed('resources', serviceArnMatchers(clusters)),
     detail: {
       $or: [
         { eventName: ['SERVICE_DEPLOYMENT_FAILED', 'SERVICE_DEPLOYMENT_COMPLETED'] },
@@ -180,39 +183,46 @@ export const agentFeatureFloor = featureMinimums
  * feature minimum can be claimed (agent-version-drift), so only those reach the Lambda; a fleet on current
  * agents never invokes it, and an old instance stops invoking it once upgraded.
  */
-function containerInstances(options: PatternOptions): EventPattern {
+function containerInstances(clusters: readonly string[]): EventPattern {
   return {
     source: ['aws.ecs'],
     'detail-type': ['ECS Container Instance State Change'],
     detail: {
-      ...narrowed('clusterArn', clusterArnMatchers(options.clusters)),
+      ...narrowed('clusterArn', clusterArnMatchers(clusters)),
       status: ['ACTIVE'],
       versionInfo: { agentVersion: versionsBelow(agentFeatureFloor) },
     },
   };
 }
 
+/** RegisterTaskDefinition calls recorded by CloudTrail (best effort; needs a trail): rare, and their requests carry the footguns. */
+function taskDefinitionCalls(): EventPattern {
+  return {
+    source: ['aws.ecs'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: { eventSource: ['ecs.amazonaws.com'], eventName: ['RegisterTaskDefinition'] },
+  };
+}
+
 /**
- * ECS API calls recorded by CloudTrail (best effort; needs a trail). Each call is narrowed to what a rule reads:
- * RegisterTaskDefinition and CreateService always (rare, and their requests carry the footguns);
+ * ECS API calls on a cluster recorded by CloudTrail, each narrowed to what a rule reads: CreateService always;
  * UpdateService when it fails or changes the deployment configuration or platform version (Application Auto
  * Scaling calls it for every desiredCount change); ExecuteCommand when it fails; RunTask when it fails, is
- * refused capacity (failures[]), overrides the task size, or pins an old platform version.
+ * refused capacity (failures[]), overrides the task size, or pins an old platform version. The cluster is
+ * named once for all of them, so each watched cluster costs its few matchers only once.
  */
-function apiCalls(options: PatternOptions): EventPattern {
-  const inCluster = options.clusters.length > 0 ? { requestParameters: { cluster: clusterParameterMatchers(options.clusters) } } : {};
+function clusterCalls(clusters: readonly string[]): EventPattern {
   const failed = { errorCode: exists };
   return {
     source: ['aws.ecs'],
     'detail-type': ['AWS API Call via CloudTrail'],
     detail: {
       eventSource: ['ecs.amazonaws.com'],
+      ...(clusters.length > 0 ? { requestParameters: { cluster: clusterParameterMatchers(clusters) } } : {}),
       $or: [
-        { eventName: ['RegisterTaskDefinition'] },
-        { eventName: ['CreateService'], ...inCluster },
+        { eventName: ['CreateService'] },
         {
           eventName: ['UpdateService'],
-          ...inCluster,
           $or: [
             failed,
             { requestParameters: { deploymentConfiguration: { minimumHealthyPercent: exists } } },
@@ -220,10 +230,9 @@ function apiCalls(options: PatternOptions): EventPattern {
             { requestParameters: { platformVersion: exists } },
           ],
         },
-        { eventName: ['ExecuteCommand'], ...inCluster, ...failed },
+        { eventName: ['ExecuteCommand'], ...failed },
         {
           eventName: ['RunTask'],
-          ...inCluster,
           $or: [
             failed,
             { responseElements: { failures: { reason: exists } } },
@@ -237,20 +246,53 @@ function apiCalls(options: PatternOptions): EventPattern {
   };
 }
 
-/** The rules that invoke the diagnose Lambda, by construct id. */
-export function diagnosePatterns(options: PatternOptions) {
-  return {
-    TaskFailures: taskFailures(options),
-    TasksStarting: tasksStarting(options),
-    OutdatedPlatform: outdatedPlatform(options),
-    ServiceActions: serviceActions(options),
-    Deployments: deployments(options),
-    ContainerInstances: containerInstances(options),
-    ApiCalls: apiCalls(options),
-  } satisfies Record<string, EventPattern>;
+const patternLength = (pattern: EventPattern) => JSON.stringify(pattern).length;
+
+/**
+ * One rule per group of watched clusters, each group as large as fits within EVENT_PATTERN_LIMIT, so any cluster
+ * list fits: `id` for the first group (or for every cluster), `${id}2`, `${id}3`… for the next. The groups do not
+ * overlap, so an event still reaches the Lambda through exactly one rule.
+ */
+function perClusterGroup(id: string, pattern: (clusters: readonly string[]) => EventPattern, clusters: readonly string[]): [string, EventPattern][] {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  for (const cluster of clusters) {
+    if (group.length > 0 && patternLength(pattern([...group, cluster])) > EVENT_PATTERN_LIMIT) {
+      groups.push(group);
+      group = [];
+    }
+    group.push(cluster);
+  }
+  groups.push(group);
+  return groups.map((members, i) => {
+    const rule = pattern(members);
+    if (patternLength(rule) > EVENT_PATTERN_LIMIT) {
+      throw new Error(`${id}: cluster ${members[0]} alone makes a ${patternLength(rule)}-character pattern (EventBridge takes ${EVENT_PATTERN_LIMIT})`);
+    }
+    return [i === 0 ? id : `${id}${i + 1}`, rule];
+  });
 }
 
-export type DiagnoseRuleId = keyof ReturnType<typeof diagnosePatterns>;
+/**
+ * The rules that invoke the diagnose Lambda, by construct id. With `clusters` set, each cluster-narrowed pattern
+ * becomes as many rules as its cluster list needs to stay within EventBridge's pattern limit.
+ */
+export function diagnosePatterns(options: PatternOptions): Record<string, EventPattern> {
+  const { clusters } = options;
+  const narrowedByCluster = {
+    TaskFailures: taskFailures,
+    TasksStarting: tasksStarting,
+    OutdatedPlatform: outdatedPlatform,
+    ServiceActions: serviceActions,
+    Deployments: deployments,
+    ContainerInstances: containerInstances,
+    ApiCalls: clusterCalls,
+  };
+  return Object.fromEntries([
+    ...Object.entries(narrowedByCluster).flatMap(([id, pattern]) => perClusterGroup(id, pattern, clusters)),
+    ['TaskDefinitionCalls', taskDefinitionCalls()],
+  ]);
+}
 
 /** Incident events the diagnose Lambda publishes (opened and resolved) → the notify Lambda. */
 export const incidentPattern: EventPattern = {

@@ -13,7 +13,7 @@ import { detect } from '../../shared/diagnose';
 import { parseEvent } from '../../shared/events/parse';
 import { signalsOf } from '../../shared/events/signals';
 import { isOlder } from '../../shared/facts/versions';
-import { agentFeatureFloor, diagnosePatterns, type EventPattern, incidentPattern, versionsBelow } from '../../infra/patterns';
+import { agentFeatureFloor, diagnosePatterns, EVENT_PATTERN_LIMIT, type EventPattern, incidentPattern, versionsBelow } from '../../infra/patterns';
 import { apiCallEvent, awsSample, serviceActionEvent, stoppedTaskEvent } from '../fixtures/events';
 import { matchesPattern } from '../support/event-pattern';
 
@@ -108,11 +108,11 @@ const reach: { name: string; event: Json; rule: string }[] = [
   { name: 'AWS sample: ACTIVE instance on agent 1.13.0', event: awsSample('container-instance'), rule: 'ContainerInstances' },
   { name: 'agent 1.50.1, one patch below ECS Exec', event: instanceOnAgent('1.50.1'), rule: 'ContainerInstances' },
   // CloudTrail.
-  { name: 'RegisterTaskDefinition', event: apiCallEvent({ eventName: 'RegisterTaskDefinition', requestParameters: { family: 'webserver', cpu: '256', memory: '4096', requiresCompatibilities: ['FARGATE'] } }), rule: 'ApiCalls' },
+  { name: 'RegisterTaskDefinition', event: apiCallEvent({ eventName: 'RegisterTaskDefinition', requestParameters: { family: 'webserver', cpu: '256', memory: '4096', requiresCompatibilities: ['FARGATE'] } }), rule: 'TaskDefinitionCalls' },
   {
     name: 'failed RegisterTaskDefinition',
     event: apiCallEvent({ eventName: 'RegisterTaskDefinition', requestParameters: { family: 'webserver' }, errorCode: 'ClientException', errorMessage: 'No Fargate configuration exists for given values.' }),
-    rule: 'ApiCalls',
+    rule: 'TaskDefinitionCalls',
   },
   { name: 'CreateService', event: apiCallEvent({ eventName: 'CreateService', requestParameters: { cluster: 'production', serviceName: 'api-service', taskDefinition: 'api-service:3', desiredCount: 2 } }), rule: 'ApiCalls' },
   {
@@ -289,15 +289,57 @@ describe('cluster narrowing (context clusters)', () => {
     for (const event of [serviceSample, deploymentSample, awsSample('container-instance'), failedRunTask, ...reach.filter((c) => c.rule === 'TaskFailures').map((c) => c.event)]) {
       expect(routes(event, rules)).toEqual([]);
     }
-    expect(routes(registration, rules)).toEqual(['ApiCalls']);
+    expect(routes(registration, rules)).toEqual(['TaskDefinitionCalls']);
+  });
+});
+
+/** The event as if it came from `cluster`: the cluster field its rule narrows on, set to the name or the ARN. */
+function fromCluster(event: Json, cluster: { name: string; arn: string }, parameter: 'name' | 'arn'): Json {
+  const detail = event.detail as Json;
+  if (event['detail-type'] === 'ECS Deployment State Change') {
+    return { ...event, resources: [`${cluster.arn.replace(':cluster/', ':service/')}/webserver`] };
+  }
+  if (event['detail-type'] === 'AWS API Call via CloudTrail') {
+    return withDetail(event, { requestParameters: { ...(detail.requestParameters as Json), cluster: cluster[parameter] } });
+  }
+  return withDetail(event, { clusterArn: cluster.arn });
+}
+
+describe.each([1, 5, 20, 50])('%i watched clusters', (count) => {
+  // Names as teams write them; every third one given by ARN.
+  const watched = Array.from({ length: count }, (_, i) => {
+    const name = `team-${String(i).padStart(2, '0')}-payments-production`;
+    return { name, arn: `arn:aws:ecs:us-east-1:123456789012:cluster/${name}` };
+  });
+  const rules = diagnosePatterns({ clusters: watched.map((c, i) => (i % 3 === 0 ? c.arn : c.name)) });
+
+  it('every rule\'s pattern fits EventBridge\'s pattern limit', () => {
+    for (const [id, pattern] of Object.entries(rules)) expect(JSON.stringify(pattern).length, id).toBeLessThanOrEqual(EVENT_PATTERN_LIMIT);
+  });
+
+  it('every failure of every watched cluster reaches diagnose through exactly one rule of its kind', () => {
+    for (const [i, cluster] of watched.entries()) {
+      for (const { name, event, rule } of reach) {
+        const reached = routes(fromCluster(event, cluster, i % 2 === 0 ? 'arn' : 'name'), rules);
+        expect(reached, `${cluster.name}: ${name}`).toHaveLength(1);
+        expect(reached[0], `${cluster.name}: ${name}`).toMatch(new RegExp(`^${rule}\\d*$`));
+      }
+    }
+  });
+
+  it('failures of a cluster not watched reach nothing, except the cluster-less task definition calls', () => {
+    const other = { name: 'team-00-payments-staging', arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/team-00-payments-staging' };
+    for (const { name, event, rule } of reach) {
+      expect(routes(fromCluster(event, other, 'name'), rules), name).toEqual(rule === 'TaskDefinitionCalls' ? [rule] : []);
+    }
   });
 });
 
 describe('pattern size', () => {
-  it('stays within EventBridge\'s 2,048-character event pattern quota, even with clusters', () => {
-    const clusters = ['production-web', 'production-workers', 'arn:aws:ecs:eu-west-1:123456789012:cluster/batch-nightly'];
-    for (const options of [{ clusters: [] }, { clusters }]) {
-      for (const [id, pattern] of Object.entries(diagnosePatterns(options))) expect(JSON.stringify(pattern).length, id).toBeLessThanOrEqual(2048);
-    }
+  it('stays within EventBridge\'s pattern limit and its 300 rules per bus with 50 clusters of the longest name', () => {
+    const longest = Array.from({ length: 50 }, (_, i) => `arn:aws:ecs:eu-west-1:123456789012:cluster/${`c${i}-`.padEnd(255, 'x')}`);
+    const rules = diagnosePatterns({ clusters: longest });
+    for (const [id, pattern] of Object.entries(rules)) expect(JSON.stringify(pattern).length, id).toBeLessThanOrEqual(EVENT_PATTERN_LIMIT);
+    expect(Object.keys(rules).length).toBeLessThan(300);
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/bot/config';
 import { readerOperations } from '../../shared/reader/port';
 import { buildApp } from '../../infra/build';
-import { diagnosePatterns, incidentPattern } from '../../infra/patterns';
+import { diagnosePatterns, EVENT_PATTERN_LIMIT, incidentPattern } from '../../infra/patterns';
 import { actionsOnAnyResource } from '../../infra/reader-policy';
 import { INCIDENT_TABLE_ACTIONS, NOTIFY_TABLE_ACTIONS } from '../../infra/stack';
 
@@ -345,10 +345,23 @@ describe('context', () => {
 
   it('narrows every ECS rule to the watched clusters', () => {
     const { resources, stack, logicalId } = synth({ clusters: ['prod'] });
-    for (const ruleId of Object.keys(diagnosePatterns({ clusters: [] }))) {
+    // RegisterTaskDefinition names no cluster.
+    for (const ruleId of Object.keys(diagnosePatterns({ clusters: [] })).filter((id) => id !== 'TaskDefinitionCalls')) {
       const pattern = JSON.stringify(resources[logicalId(stack.node.findChild(ruleId) as never)]?.Properties.EventPattern);
       expect(pattern, ruleId).toMatch(/cluster\/prod|service\/prod\//);
     }
+  });
+
+  it('deploys 50 watched clusters as rules whose every pattern fits EventBridge\'s limit', () => {
+    const clusters = Array.from({ length: 50 }, (_, i) => `arn:aws:ecs:us-east-1:123456789012:cluster/team-${i}-payments-production`);
+    const { resources } = synth({ clusters });
+    const patterns = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .map((r) => JSON.stringify(r.Properties.EventPattern));
+    expect(patterns.length).toBe(Object.keys(diagnosePatterns({ clusters })).length + 1);
+    for (const pattern of patterns) expect(pattern.length).toBeLessThanOrEqual(EVENT_PATTERN_LIMIT);
+    // Every cluster is watched by some rule of each kind.
+    for (const cluster of clusters) expect(patterns.filter((p) => p.includes(`"${cluster}"`)).length, cluster).toBeGreaterThanOrEqual(5);
   });
 
   it('fails synthesis on a bad value, naming the key', () => {
