@@ -27,6 +27,7 @@ import { ENV } from '../shared/bot/config';
 import { incidentTableSchema } from '../shared/incidents/store';
 import { ALERT_KEY_PREFIX } from '../shared/notify/once';
 import type { EcsMedicConfig } from './config';
+import { LAMBDA_BANNER } from './lambda-bundle';
 import { diagnosePatterns, type EventPattern, incidentPattern } from './patterns';
 import { readerStatements } from './reader-policy';
 
@@ -109,12 +110,20 @@ function botFunction(scope: Construct, id: string, props: BotFunctionProps): Nod
       // The SDK's ES modules tree-shake and import about 1.5x faster than the runtime's copy (toolchain.md §5).
       bundleAwsSDK: true,
       mainFields: ['module', 'main'],
-      banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+      banner: LAMBDA_BANNER,
       minify: true,
       sourceMap: true,
       // Mappings only: stack traces resolve without shipping every source file in the zip.
       sourcesContent: false,
       forceDockerBundling: false,
+      // Rebuilt with code splitting (one file cannot keep the lazily imported SDK clients from being parsed at cold start).
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir, outputDir) => [
+          `node --import tsx "${inputDir}/infra/lambda-bundle.ts" "${inputDir}/functions/${props.entry}/handler.ts" "${outputDir}"`,
+        ],
+      },
     },
     onFailure: new SqsDestination(props.deadLetterQueue),
     ...ASYNC_RETRY,

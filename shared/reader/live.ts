@@ -1,42 +1,34 @@
-// Command classes are imported one by one (never the aggregated service classes such as `ECS`),
-// so a bundle carries only the operations below.
-import {
-  ApplicationAutoScalingClient,
-  DescribeScalableTargetsCommand,
-  DescribeScalingActivitiesCommand,
-} from '@aws-sdk/client-application-auto-scaling';
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  DescribeInstanceTypesCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
-import {
-  DescribeCapacityProvidersCommand,
-  DescribeClustersCommand,
-  DescribeContainerInstancesCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ECSClient,
-  type ECSClientConfig,
-  ListContainerInstancesCommand,
-  ListTasksCommand,
-} from '@aws-sdk/client-ecs';
-import {
-  DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
-import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
-import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECSClient, ECSClientConfig } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AccountReader, ReaderInput, ReaderOperation, ReaderOutput } from './port';
+
+/**
+ * Each service's SDK, imported when a rule first reads from that service. A cold start then evaluates only
+ * the clients the incident needs: esbuild bundles each of these into the same file but wraps it so that its
+ * top-level code runs at the import(), not when the bundle loads (bench/bundles.ts measures it).
+ */
+const sdks = {
+  ecs: () => import('@aws-sdk/client-ecs'),
+  ec2: () => import('@aws-sdk/client-ec2'),
+  elbv2: () => import('@aws-sdk/client-elastic-load-balancing-v2'),
+  logs: () => import('@aws-sdk/client-cloudwatch-logs'),
+  iam: () => import('@aws-sdk/client-iam'),
+  kms: () => import('@aws-sdk/client-kms'),
+  secretsManager: () => import('@aws-sdk/client-secrets-manager'),
+  ssm: () => import('@aws-sdk/client-ssm'),
+  autoScaling: () => import('@aws-sdk/client-auto-scaling'),
+  applicationAutoScaling: () => import('@aws-sdk/client-application-auto-scaling'),
+};
+type Service = keyof typeof sdks;
+type Sdk<S extends Service> = Awaited<ReturnType<(typeof sdks)[S]>>;
 
 /** One SDK client per service the reader port covers. */
 export interface ServiceClients {
@@ -51,7 +43,6 @@ export interface ServiceClients {
   autoScaling: AutoScalingClient;
   applicationAutoScaling: ApplicationAutoScalingClient;
 }
-type Service = keyof ServiceClients;
 
 /** Credentials as every SDK client accepts them: fixed, or a provider. */
 export type Credentials = NonNullable<ECSClientConfig['credentials']>;
@@ -66,57 +57,71 @@ interface SharedClientConfig {
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
 }
 
-const clientClasses: { [S in Service]: new (config: SharedClientConfig) => ServiceClients[S] } = {
-  ecs: ECSClient,
-  ec2: EC2Client,
-  elbv2: ElasticLoadBalancingV2Client,
-  logs: CloudWatchLogsClient,
+const clientClasses: { [S in Service]: (sdk: Sdk<S>) => new (config: SharedClientConfig) => ServiceClients[S] } = {
+  ecs: (sdk) => sdk.ECSClient,
+  ec2: (sdk) => sdk.EC2Client,
+  elbv2: (sdk) => sdk.ElasticLoadBalancingV2Client,
+  logs: (sdk) => sdk.CloudWatchLogsClient,
   // IAM is global: the SDK resolves its global endpoint from any commercial region.
-  iam: IAMClient,
-  kms: KMSClient,
-  secretsManager: SecretsManagerClient,
-  ssm: SSMClient,
-  autoScaling: AutoScalingClient,
-  applicationAutoScaling: ApplicationAutoScalingClient,
+  iam: (sdk) => sdk.IAMClient,
+  kms: (sdk) => sdk.KMSClient,
+  secretsManager: (sdk) => sdk.SecretsManagerClient,
+  ssm: (sdk) => sdk.SSMClient,
+  autoScaling: (sdk) => sdk.AutoScalingClient,
+  applicationAutoScaling: (sdk) => sdk.ApplicationAutoScalingClient,
 };
 
-type ClientOf = <S extends Service>(service: S) => ServiceClients[S];
+/** A service's SDK (for its Command classes) and its client. */
+type Loaded<S extends Service> = { sdk: Sdk<S>; client: ServiceClients[S] };
+type ClientOf = <S extends Service>(service: S) => Promise<Loaded<S>>;
 type SendOptions = { abortSignal: AbortSignal };
 
 /**
  * One binding per reader operation: the Record over ReaderOperation makes the
  * compiler insist on every operation, and each line is typed end to end (the
  * port's input goes into the Command, the Command's output is the port's output).
+ * Each names its Command on the service's SDK, so the bundle keeps only these.
  */
 const bindings: {
   [K in ReaderOperation]: (client: ClientOf, input: ReaderInput<K>, options: SendOptions) => Promise<ReaderOutput<K>>;
 } = {
-  'ecs:DescribeServices': (c, input, o) => c('ecs').send(new DescribeServicesCommand(input), o),
-  'ecs:DescribeTaskDefinition': (c, input, o) => c('ecs').send(new DescribeTaskDefinitionCommand(input), o),
-  'ecs:DescribeTasks': (c, input, o) => c('ecs').send(new DescribeTasksCommand(input), o),
-  'ecs:ListTasks': (c, input, o) => c('ecs').send(new ListTasksCommand(input), o),
-  'ecs:DescribeClusters': (c, input, o) => c('ecs').send(new DescribeClustersCommand(input), o),
-  'ecs:DescribeCapacityProviders': (c, input, o) => c('ecs').send(new DescribeCapacityProvidersCommand(input), o),
-  'ecs:DescribeContainerInstances': (c, input, o) => c('ecs').send(new DescribeContainerInstancesCommand(input), o),
-  'ecs:ListContainerInstances': (c, input, o) => c('ecs').send(new ListContainerInstancesCommand(input), o),
-  'ec2:DescribeSubnets': (c, input, o) => c('ec2').send(new DescribeSubnetsCommand(input), o),
-  'ec2:DescribeRouteTables': (c, input, o) => c('ec2').send(new DescribeRouteTablesCommand(input), o),
-  'ec2:DescribeVpcEndpoints': (c, input, o) => c('ec2').send(new DescribeVpcEndpointsCommand(input), o),
-  'ec2:DescribeInstanceTypes': (c, input, o) => c('ec2').send(new DescribeInstanceTypesCommand(input), o),
-  'ec2:DescribeSecurityGroups': (c, input, o) => c('ec2').send(new DescribeSecurityGroupsCommand(input), o),
-  'elasticloadbalancing:DescribeTargetGroups': (c, input, o) => c('elbv2').send(new DescribeTargetGroupsCommand(input), o),
-  'elasticloadbalancing:DescribeTargetHealth': (c, input, o) => c('elbv2').send(new DescribeTargetHealthCommand(input), o),
-  'logs:DescribeLogGroups': (c, input, o) => c('logs').send(new DescribeLogGroupsCommand(input), o),
-  'iam:SimulatePrincipalPolicy': (c, input, o) => c('iam').send(new SimulatePrincipalPolicyCommand(input), o),
-  'kms:DescribeKey': (c, input, o) => c('kms').send(new DescribeKeyCommand(input), o),
-  'kms:GetKeyPolicy': (c, input, o) => c('kms').send(new GetKeyPolicyCommand(input), o),
-  'secretsmanager:DescribeSecret': (c, input, o) => c('secretsManager').send(new DescribeSecretCommand(input), o),
-  'ssm:DescribeParameters': (c, input, o) => c('ssm').send(new DescribeParametersCommand(input), o),
-  'autoscaling:DescribeAutoScalingGroups': (c, input, o) => c('autoScaling').send(new DescribeAutoScalingGroupsCommand(input), o),
+  'ecs:DescribeServices': (c, input, o) => c('ecs').then(({ sdk, client }) => client.send(new sdk.DescribeServicesCommand(input), o)),
+  'ecs:DescribeTaskDefinition': (c, input, o) =>
+    c('ecs').then(({ sdk, client }) => client.send(new sdk.DescribeTaskDefinitionCommand(input), o)),
+  'ecs:DescribeTasks': (c, input, o) => c('ecs').then(({ sdk, client }) => client.send(new sdk.DescribeTasksCommand(input), o)),
+  'ecs:ListTasks': (c, input, o) => c('ecs').then(({ sdk, client }) => client.send(new sdk.ListTasksCommand(input), o)),
+  'ecs:DescribeClusters': (c, input, o) => c('ecs').then(({ sdk, client }) => client.send(new sdk.DescribeClustersCommand(input), o)),
+  'ecs:DescribeCapacityProviders': (c, input, o) =>
+    c('ecs').then(({ sdk, client }) => client.send(new sdk.DescribeCapacityProvidersCommand(input), o)),
+  'ecs:DescribeContainerInstances': (c, input, o) =>
+    c('ecs').then(({ sdk, client }) => client.send(new sdk.DescribeContainerInstancesCommand(input), o)),
+  'ecs:ListContainerInstances': (c, input, o) =>
+    c('ecs').then(({ sdk, client }) => client.send(new sdk.ListContainerInstancesCommand(input), o)),
+  'ec2:DescribeSubnets': (c, input, o) => c('ec2').then(({ sdk, client }) => client.send(new sdk.DescribeSubnetsCommand(input), o)),
+  'ec2:DescribeRouteTables': (c, input, o) => c('ec2').then(({ sdk, client }) => client.send(new sdk.DescribeRouteTablesCommand(input), o)),
+  'ec2:DescribeVpcEndpoints': (c, input, o) => c('ec2').then(({ sdk, client }) => client.send(new sdk.DescribeVpcEndpointsCommand(input), o)),
+  'ec2:DescribeInstanceTypes': (c, input, o) =>
+    c('ec2').then(({ sdk, client }) => client.send(new sdk.DescribeInstanceTypesCommand(input), o)),
+  'ec2:DescribeSecurityGroups': (c, input, o) =>
+    c('ec2').then(({ sdk, client }) => client.send(new sdk.DescribeSecurityGroupsCommand(input), o)),
+  'elasticloadbalancing:DescribeTargetGroups': (c, input, o) =>
+    c('elbv2').then(({ sdk, client }) => client.send(new sdk.DescribeTargetGroupsCommand(input), o)),
+  'elasticloadbalancing:DescribeTargetHealth': (c, input, o) =>
+    c('elbv2').then(({ sdk, client }) => client.send(new sdk.DescribeTargetHealthCommand(input), o)),
+  'logs:DescribeLogGroups': (c, input, o) => c('logs').then(({ sdk, client }) => client.send(new sdk.DescribeLogGroupsCommand(input), o)),
+  'iam:SimulatePrincipalPolicy': (c, input, o) =>
+    c('iam').then(({ sdk, client }) => client.send(new sdk.SimulatePrincipalPolicyCommand(input), o)),
+  'kms:DescribeKey': (c, input, o) => c('kms').then(({ sdk, client }) => client.send(new sdk.DescribeKeyCommand(input), o)),
+  'kms:GetKeyPolicy': (c, input, o) => c('kms').then(({ sdk, client }) => client.send(new sdk.GetKeyPolicyCommand(input), o)),
+  'secretsmanager:DescribeSecret': (c, input, o) =>
+    c('secretsManager').then(({ sdk, client }) => client.send(new sdk.DescribeSecretCommand(input), o)),
+  'ssm:DescribeParameters': (c, input, o) => c('ssm').then(({ sdk, client }) => client.send(new sdk.DescribeParametersCommand(input), o)),
+  'autoscaling:DescribeAutoScalingGroups': (c, input, o) =>
+    c('autoScaling').then(({ sdk, client }) => client.send(new sdk.DescribeAutoScalingGroupsCommand(input), o)),
   'application-autoscaling:DescribeScalableTargets': (c, input, o) =>
-    c('applicationAutoScaling').send(new DescribeScalableTargetsCommand(input), o),
+    c('applicationAutoScaling').then(({ sdk, client }) => client.send(new sdk.DescribeScalableTargetsCommand(input), o)),
   'application-autoscaling:DescribeScalingActivities': (c, input, o) =>
-    c('applicationAutoScaling').send(new DescribeScalingActivitiesCommand(input), o),
+    c('applicationAutoScaling').then(({ sdk, client }) => client.send(new sdk.DescribeScalingActivitiesCommand(input), o)),
 };
 
 /** Every operation the live reader can call (the diagnose Lambda's IAM actions are checked against it). */
@@ -158,14 +163,15 @@ function clientConfig({ region, profile, credentials }: LiveReaderOptions): Shar
   };
 }
 
-/** A service's client is created when a rule first reads from it, then kept in `cache`. */
-function lazyClients(config: SharedClientConfig, cache: Partial<ServiceClients>): ClientOf {
-  return <S extends Service>(service: S): ServiceClients[S] => {
-    const existing: ServiceClients[S] | undefined = cache[service];
-    if (existing) return existing;
-    const client = new clientClasses[service](config);
-    cache[service] = client;
-    return client;
+/**
+ * A service's SDK is imported and its client created when a rule first reads from it, then kept in `cache`.
+ * The client is created synchronously once the import resolves, so concurrent first reads share one.
+ */
+function lazyClients(config: SharedClientConfig, cache: Partial<ServiceClients>, given: Partial<ServiceClients>): ClientOf {
+  return async <S extends Service>(service: S): Promise<Loaded<S>> => {
+    const sdk = (await sdks[service]()) as Sdk<S>;
+    const client: ServiceClients[S] = given[service] ?? (cache[service] ??= new (clientClasses[service](sdk))(config));
+    return { sdk, client };
   };
 }
 
@@ -195,9 +201,7 @@ export interface LiveReaderOptions {
 /** The reader over the account itself, with the caller's credentials. Read-only: Describe, List, Get and Simulate calls. */
 export function liveReader(options: LiveReaderOptions = {}): AccountReader {
   const cache = options.credentials ? {} : sharedCache(options.region, options.profile);
-  const created = lazyClients(clientConfig(options), cache);
-  const given = options.clients ?? {};
-  const client: ClientOf = (service) => given[service] ?? created(service);
+  const client = lazyClients(clientConfig(options), cache, options.clients ?? {});
   const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   return {
     async read(operation, input) {
@@ -230,6 +234,7 @@ export async function configuredRegion(profile?: string): Promise<string | undef
   const fromEnvironment = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (fromEnvironment) return fromEnvironment;
   // The SDK's own region chain, so profiles resolve exactly as they will for the reads.
+  const { ECSClient } = await sdks.ecs();
   const probe = new ECSClient(profile ? { profile } : {});
   try {
     return await probe.config.region();
@@ -249,10 +254,9 @@ export async function configuredRegion(profile?: string): Promise<string | undef
  * the first answer is kept, expiry included.
  */
 export function credentialsOnce(region?: string, profile?: string): Credentials {
-  const probe = new ECSClient(clientConfig({ region, profile }));
-  let resolved: ReturnType<typeof probe.config.credentials> | undefined;
+  let resolved: ReturnType<ECSClient['config']['credentials']> | undefined;
   return () => {
-    resolved ??= probe.config.credentials();
+    resolved ??= sdks.ecs().then(({ ECSClient }) => new ECSClient(clientConfig({ region, profile })).config.credentials());
     return resolved;
   };
 }
