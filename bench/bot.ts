@@ -1,13 +1,9 @@
 /**
- * The bot's figures (issue: "Performance"), each measured in this run:
- * - AWS calls to account resources for one incident of the restart-loop,
- *   PENDING, secrets and failed-deployment scenarios, counted from aws-sdk-client-mock's recorded
- *   calls on the real SDK clients the live reader creates; 0 expected for a
- *   duplicate delivery and for a repeat of an open incident;
- * - DynamoDB calls per delivery (a local dynalite server, so the conditional
- *   writes are real): a first delivery, a repeat of the open incident, an
- *   exact duplicate, and the 200-event storm's average, its account reads
- *   and incident events.
+ * AWS calls to account resources for one incident of the restart-loop, PENDING, secrets and failed-deployment
+ * scenarios, counted from aws-sdk-client-mock's recorded calls on the real SDK clients the live reader creates,
+ * with the incident store on a local dynalite server (real conditional writes); 0 expected for a duplicate
+ * delivery and for a repeat of an open incident. Beside each count, its minimum for the same reads: one call per operation that
+ * takes a list (DescribeServices, DescribeTasks…), one per distinct resource for those that take one.
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
@@ -29,7 +25,7 @@ import { eventBridgePublisher, sqsRecheckScheduler } from '../shared/bot/outputs
 import { dynamoIncidentStore } from '../shared/incidents/store';
 import { liveReader } from '../shared/reader/live';
 import { snapshotReader } from '../shared/reader/snapshot';
-import type { ReaderOperation } from '../shared/reader/port';
+import { canonicalJson, type ReaderOperation } from '../shared/reader/port';
 import { createIncidentTable, startDynalite } from '../tests/support/dynalite';
 
 /** What the bench needs of a client mock; each aws-sdk-client-mock stub fits it. */
@@ -70,137 +66,160 @@ function answerFrom(scenario: Scenario): void {
 }
 
 const accountCalls = () => accountMocks.reduce((sum, { mock }) => sum + mock.calls().length, 0);
+/** The calls recorded since the last reset: operation (e.g. "ecs:DescribeServices") and input. */
+const accountOperations = () =>
+  accountMocks.flatMap(({ service, mock }) =>
+    mock.calls().map((c) => {
+      const command = c.args[0] as { input: unknown };
+      return { operation: `${service}:${command.constructor.name.replace(/Command$/, '')}`, input: canonicalJson(command.input) };
+    }),
+  );
+
+/** Operations that take one resource per call: each distinct input needs its own call. The others take lists. */
+const oneResourcePerCall = new Set([
+  'ecs:DescribeTaskDefinition',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'iam:SimulatePrincipalPolicy',
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'secretsmanager:DescribeSecret',
+]);
+
+/** The fewest calls that read the same: one per list-taking operation, one per distinct input of the others. */
+function minimumCalls(calls: { operation: string; input: string }[]): number {
+  const needed = new Set(calls.map(({ operation, input }) => (oneResourcePerCall.has(operation) ? `${operation} ${input}` : operation)));
+  return needed.size;
+}
 const resetAccountHistory = () => {
   for (const { mock } of accountMocks) mock.resetHistory();
 };
 
-const local = await startDynalite('bench-incidents');
-process.env.AWS_ACCESS_KEY_ID = 'bench';
-process.env.AWS_SECRET_ACCESS_KEY = 'bench';
-eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
-const quiet = { info() {}, warn() {}, error() {} };
-
-let tables = 0;
-async function freshFlow() {
-  const tableName = `bench-${++tables}`;
-  await createIncidentTable(local.client, tableName);
-  const sqsClient = new SQSClient({ region: 'us-east-1' });
-  return diagnoseFlow({
-    store: dynamoIncidentStore({ client: local.documents, tableName, windowSeconds: 3600 }),
-    reader: liveReader({ region: 'us-east-1' }),
-    publish: eventBridgePublisher(new EventBridgeClient({ region: 'us-east-1' })),
-    deadLetter: sqsDeadLetter(sqsClient, 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq'),
-    scheduleRecheck: sqsRecheckScheduler(sqsClient, 'https://sqs.us-east-1.amazonaws.com/123456789012/recheck', 300),
-    recheckClaimSeconds: 300,
-    clock: () => new Date(),
-    logger: quiet,
-  });
+export interface ApiCallFigures {
+  restart_loop: number;
+  restart_loop_min: number;
+  pending: number;
+  pending_min: number;
+  secrets: number;
+  secrets_min: number;
+  failed_deployment: number;
+  failed_deployment_min: number;
+  duplicate_delivery: number;
+  duplicate_delivery_min: 0;
+  repeat: number;
+  repeat_min: 0;
+  /** The delayed re-check of a PENDING pileup whose incident is open. */
+  recheck: number;
+  recheck_min: number;
+  /** The same re-check when it is the first to see the pileup (it opens the incident). */
+  recheck_opening: number;
+  recheck_opening_min: number;
 }
-const invocation = () => ({ deadline: new Date(Date.now() + 60_000) });
 
-const scenarios = new Map(loadScenarios().map((s) => [s.id, s]));
-const rows: string[] = [];
-const recheckRows: string[] = [];
-const dynamoRows: string[] = [];
+/** DynamoDB calls of one scenario's deliveries: the first (opens and announces), each later event, a duplicate of the first. */
+export interface DynamoDeliveryFigures {
+  first: number;
+  later: number[];
+  duplicate: number;
+}
 
-for (const [label, id] of [
-  ['restart loop', 'health-check-grace-period'],
-  ['PENDING pileup', 'pending-pileup'],
-  ['secrets (3 secrets, 2 CMKs, private subnet)', 'secrets-pull-failure'],
-  ['failed deployment: breaker failure, then its rollback; root cause from the failed tasks', 'deployment-circuit-breaker'],
-] as const) {
-  const scenario = scenarios.get(id);
-  if (!scenario) throw new Error(`scenario ${id} is missing`);
-  answerFrom(scenario);
-  eventBridge.resetHistory();
-  sqs.resetHistory();
-  const flow = await freshFlow();
-  const perEvent: number[] = [];
-  const dynamoPerEvent: number[] = [];
-  for (const event of scenario.events) {
+export interface BotFigures {
+  api_calls: ApiCallFigures;
+  dynamodb_calls_per_delivery: Record<string, DynamoDeliveryFigures>;
+  rows: string[];
+}
+
+export async function measureBot(): Promise<BotFigures> {
+  const local = await startDynalite('bench-incidents');
+  process.env.AWS_ACCESS_KEY_ID = 'bench';
+  process.env.AWS_SECRET_ACCESS_KEY = 'bench';
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  const quiet = { info() {}, warn() {}, error() {} };
+
+  let tables = 0;
+  async function freshFlow() {
+    const tableName = `bench-${++tables}`;
+    await createIncidentTable(local.client, tableName);
+    const sqsClient = new SQSClient({ region: 'us-east-1' });
+    return diagnoseFlow({
+      store: dynamoIncidentStore({ client: local.documents, tableName, windowSeconds: 3600 }),
+      reader: liveReader({ region: 'us-east-1' }),
+      publish: eventBridgePublisher(new EventBridgeClient({ region: 'us-east-1' })),
+      deadLetter: sqsDeadLetter(sqsClient, 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq'),
+      scheduleRecheck: sqsRecheckScheduler(sqsClient, 'https://sqs.us-east-1.amazonaws.com/123456789012/recheck', 300),
+      recheckClaimSeconds: 300,
+      clock: () => new Date(),
+      logger: quiet,
+    });
+  }
+  const invocation = () => ({ deadline: new Date(Date.now() + 60_000) });
+
+  const scenarios = new Map(loadScenarios().map((s) => [s.id, s]));
+  const rows: string[] = [];
+  const dynamo: Record<string, DynamoDeliveryFigures> = {};
+  const figures: Partial<ApiCallFigures> = { duplicate_delivery: 0, duplicate_delivery_min: 0, repeat: 0, repeat_min: 0 };
+  
+  for (const [label, id, key] of [
+    ['restart loop', 'health-check-grace-period', 'restart_loop'],
+    ['PENDING pileup', 'pending-pileup', 'pending'],
+    ['secrets (3 secrets, 2 CMKs, private subnet)', 'secrets-pull-failure', 'secrets'],
+    ['failed deployment: breaker failure, then its rollback; root cause from the failed tasks', 'deployment-circuit-breaker', 'failed_deployment'],
+  ] as const) {
+    const scenario = scenarios.get(id);
+    if (!scenario) throw new Error(`scenario ${id} is missing`);
+    answerFrom(scenario);
+    eventBridge.resetHistory();
+    sqs.resetHistory();
+    const flow = await freshFlow();
+    const perEvent: number[] = [];
+    const dynamoPerEvent: number[] = [];
+    const operations: ReturnType<typeof accountOperations>[] = [];
+    for (const event of scenario.events) {
+      resetAccountHistory();
+      local.resetRequests();
+      await flow.handleEvent(event, invocation());
+      perEvent.push(accountCalls());
+      dynamoPerEvent.push(local.requests.length);
+      operations.push(accountOperations());
+    }
+    const opening = perEvent.findIndex((calls) => calls > 0);
+    figures[key] = perEvent[opening] ?? 0;
+    figures[`${key}_min`] = minimumCalls(operations[opening] ?? []);
     resetAccountHistory();
     local.resetRequests();
-    await flow.handleEvent(event, invocation());
-    perEvent.push(accountCalls());
-    dynamoPerEvent.push(local.requests.length);
+    await flow.handleEvent(scenario.events[Math.max(opening, 0)], invocation());
+    const duplicate = accountCalls();
+    dynamo[key] = { first: dynamoPerEvent[opening] ?? 0, later: dynamoPerEvent.slice(opening + 1), duplicate: local.requests.length };
+    figures.duplicate_delivery = Math.max(figures.duplicate_delivery ?? 0, duplicate);
+    const incidents = eventBridge.commandCalls(PutEventsCommand).length;
+    // Honest counts only: a read the snapshot could not answer would be a call the real account might not need.
+    for (const call of eventBridge.commandCalls(PutEventsCommand)) {
+      const { finding } = JSON.parse(call.args[0].input.Entries?.[0]?.Detail ?? '{}') as { finding: { unchecked: { reason: string }[] } };
+      const unanswered = finding.unchecked.filter((u) => u.reason.startsWith('NotInSnapshot'));
+      if (unanswered.length > 0) throw new Error(`${id}: reads missing from the snapshot: ${JSON.stringify(unanswered)}`);
+    }
+    const repeats = perEvent.filter((calls, i) => i > opening && calls === 0).length;
+    figures.repeat = Math.max(figures.repeat ?? 0, ...perEvent.slice(opening + 1));
+    // A pileup is also caught by the delayed re-check: replay the message the flow sent itself, with the incident already open…
+    const recheck = sqs.commandCalls(SendMessageCommand).find((c) => c.args[0].input.QueueUrl?.endsWith('/recheck'));
+    if (recheck) {
+      resetAccountHistory();
+      await flow.handleRecheck(recheck.args[0].input.MessageBody ?? '', 'bench-recheck', invocation());
+      figures.recheck = accountCalls();
+      figures.recheck_min = minimumCalls(accountOperations());
+      // …and on its own, as when the re-check is the first to see it.
+      const alone = await freshFlow();
+      resetAccountHistory();
+      await alone.handleRecheck(recheck.args[0].input.MessageBody ?? '', 'bench-recheck-alone', invocation());
+      figures.recheck_opening = accountCalls();
+      figures.recheck_opening_min = minimumCalls(accountOperations());
+    }
+    rows.push(
+      `${label} (\`${id}\`): ${perEvent[opening] ?? 0} calls to open the incident, ${duplicate} for a duplicate delivery, ${perEvent.slice(opening + 1).reduce((a, b) => a + b, 0)} over ${perEvent.length - opening - 1} later event(s) (${repeats} repeat(s)); ${incidents} incident event(s)`,
+    );
   }
-  const opening = perEvent.findIndex((calls) => calls > 0);
-  resetAccountHistory();
-  local.resetRequests();
-  await flow.handleEvent(scenario.events[Math.max(opening, 0)], invocation());
-  const duplicate = accountCalls();
-  dynamoRows.push(
-    `| ${label} | ${dynamoPerEvent[opening] ?? 0} | ${dynamoPerEvent.slice(opening + 1).join(', ') || '–'} | ${local.requests.length} |`,
-  );
-  const incidents = eventBridge.commandCalls(PutEventsCommand).length;
-  // Honest counts only: a read the snapshot could not answer would be a call the real account might not need.
-  for (const call of eventBridge.commandCalls(PutEventsCommand)) {
-    const { finding } = JSON.parse(call.args[0].input.Entries?.[0]?.Detail ?? '{}') as { finding: { unchecked: { reason: string }[] } };
-    const unanswered = finding.unchecked.filter((u) => u.reason.startsWith('NotInSnapshot'));
-    if (unanswered.length > 0) throw new Error(`${id}: reads missing from the snapshot: ${JSON.stringify(unanswered)}`);
-  }
-  const repeats = perEvent.filter((calls, i) => i > opening && calls === 0).length;
-  // A pileup is also caught by the delayed re-check: replay the message the flow sent itself, with the incident already open…
-  const recheck = sqs.commandCalls(SendMessageCommand).find((c) => c.args[0].input.QueueUrl?.endsWith('/recheck'));
-  if (recheck) {
-    resetAccountHistory();
-    await flow.handleRecheck(recheck.args[0].input.MessageBody ?? '', 'bench-recheck', invocation());
-    recheckRows.push(`| ${label}, re-check of the open incident | ${accountCalls()} (the re-check's own reads of the service; the incident is a repeat) |`);
-    // …and on its own, as when the re-check is the first to see it.
-    const alone = await freshFlow();
-    resetAccountHistory();
-    await alone.handleRecheck(recheck.args[0].input.MessageBody ?? '', 'bench-recheck-alone', invocation());
-    recheckRows.push(`| ${label}, re-check opening the incident | ${accountCalls()} |`);
-  }
-  rows.push(
-    `| ${label} (\`${id}\`) | ${perEvent[opening] ?? 0} | ${duplicate} | ${perEvent.slice(opening + 1).reduce((a, b) => a + b, 0)} over ${perEvent.length - opening - 1} later event(s) (${repeats} repeat(s)) | ${incidents} |`,
-  );
-}
+  await local.stop();
+  return { api_calls: figures as ApiCallFigures, dynamodb_calls_per_delivery: dynamo, rows };
 
-// The storm: 200 task-stopped events of one restart loop, each its own delivery, all at once.
-const loop = scenarios.get('health-check-grace-period');
-if (!loop) throw new Error('scenario health-check-grace-period is missing');
-answerFrom(loop);
-const [first] = loop.events as { id: string; detail: { taskArn: string } }[];
-if (!first) throw new Error('the restart-loop scenario has no event');
-const storm = Array.from({ length: 200 }, (_, i) => {
-  const event = structuredClone(first);
-  event.id = `${first.id.slice(0, -4)}${String(i).padStart(4, '0')}`;
-  event.detail.taskArn = `${first.detail.taskArn.slice(0, -4)}${String(i).padStart(4, '0')}`;
-  return event;
-});
-const stormFlow = await freshFlow();
-resetAccountHistory();
-eventBridge.resetHistory();
-local.resetRequests();
-const started = performance.now();
-await Promise.all(storm.map((event) => stormFlow.handleEvent(event, invocation())));
-const stormMs = performance.now() - started;
-const stormDynamo = local.requestCounts();
-const stormReads = accountCalls();
-const stormAlerts = eventBridge.commandCalls(PutEventsCommand).length;
-local.resetRequests();
-resetAccountHistory();
-await Promise.all(storm.map((event) => stormFlow.handleEvent(event, invocation())));
-const redelivered = local.requestCounts();
 
-console.log('AWS calls to account resources (live reader, mocked SDK clients, dynalite):\n');
-console.log('| scenario | first incident | duplicate delivery | later events of the scenario | incident events published |');
-console.log('|---|---|---|---|---|');
-for (const row of rows) console.log(row);
-if (recheckRows.length > 0) {
-  console.log('\n| re-check (SQS delay queue) | AWS calls to account resources |');
-  console.log('|---|---|');
-  for (const row of recheckRows) console.log(row);
 }
-console.log('\nDynamoDB calls per delivery (incident store):\n');
-console.log('| scenario | first delivery (opens, announces) | each later event of the scenario | exact duplicate of the first |');
-console.log('|---|---|---|---|');
-for (const row of dynamoRows) console.log(row);
-const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-console.log(`\nStorm, 200 concurrent deliveries of one restart loop (${stormMs.toFixed(0)} ms in-process):`);
-console.log(`- incident events published: ${stormAlerts}; account reads: ${stormReads}`);
-console.log(`- DynamoDB calls: ${total(stormDynamo)} ${JSON.stringify(stormDynamo)}, ${(total(stormDynamo) / storm.length).toFixed(3)} a delivery`);
-console.log(`- the same 200 delivered again: DynamoDB ${JSON.stringify(redelivered)} (${(total(redelivered) / storm.length).toFixed(1)} a delivery), account reads ${accountCalls()}`);
-await local.stop();

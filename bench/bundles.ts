@@ -1,111 +1,168 @@
 /**
- * Each Lambda's bundle (built as the stack builds it: ESM, minified, SDK
- * bundled from its ES modules) against a floor bundle that only imports and
- * constructs the same AWS SDK clients: size, and import time measured in
- * fresh Node processes, interleaved, in this run.
+ * Cold start. Each Lambda's bundle (built as the stack builds it) against a floor bundle that only imports and
+ * constructs the SDK clients every invocation of that function needs: size, and import time in fresh Node
+ * processes, interleaved. Then the diagnose Lambda's import plus its first investigation of the restart-loop
+ * scenario against a floor that imports and constructs only the clients that investigation uses and makes the
+ * same calls (account reads through the same mocks, DynamoDB round trips to the same local server).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import type { Metafile } from 'esbuild';
+import { loadScenarios } from '../cli/scenarios';
+import { incidentTableSchema } from '../shared/incidents/store';
+import { createIncidentTable, dynamoEnv, startDynalite } from '../tests/support/dynalite';
+import { bundle, importMs, lambdaEnv, median, runDriver, writeEntry } from './lambda-bundle';
 
-const out = mkdtempSync(join(tmpdir(), 'ecs-medic-bundles-'));
+/** SDK packages by the client class the floors construct, and by the service prefix of reader operations. */
+const sdkPackages = {
+  DynamoDBClient: '@aws-sdk/client-dynamodb',
+  EventBridgeClient: '@aws-sdk/client-eventbridge',
+  SQSClient: '@aws-sdk/client-sqs',
+  SNSClient: '@aws-sdk/client-sns',
+  ECSClient: '@aws-sdk/client-ecs',
+  ElasticLoadBalancingV2Client: '@aws-sdk/client-elastic-load-balancing-v2',
+} as const;
+type ClientClass = keyof typeof sdkPackages;
+const clientOfService: Record<string, ClientClass> = { ecs: 'ECSClient', elasticloadbalancing: 'ElasticLoadBalancingV2Client' };
 
-// The options infra/stack.ts gives NodejsFunction (bundling), so the figures describe what is deployed.
-async function bundle(entry: string, name: string): Promise<{ file: string; metafile: Metafile }> {
-  const file = join(out, `${name}.mjs`);
-  const { metafile } = await build({
-    entryPoints: [entry],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
-    metafile: true,
-    logLevel: 'error',
-    // The floor entry is written outside the repo; resolve its packages from here.
-    nodePaths: [join(process.cwd(), 'node_modules')],
-  });
-  return { file, metafile };
+/** The clients every invocation needs: diagnose stores (DynamoDB), publishes (EventBridge) and queues (SQS); notify publishes (SNS) and queues (SQS). */
+export const floorClients: Record<'diagnose' | 'notify', ClientClass[]> = {
+  diagnose: ['DynamoDBClient', 'EventBridgeClient', 'SQSClient'],
+  notify: ['SNSClient', 'SQSClient'],
+};
+
+export interface FunctionColdStart {
+  /** The asset's code: index.mjs and the chunks it imports on demand. */
+  bundle_bytes: number;
+  /** index.mjs alone: what every cold start parses. */
+  index_bytes: number;
+  floor_bundle_bytes: number;
+  /** SDK client packages in the asset (index.mjs or a chunk). */
+  sdk_clients_bundled: string[];
+  /** SDK client packages in index.mjs: parsed and evaluated at every cold start. */
+  sdk_clients_in_index: string[];
+  import_ms: number;
+  floor_import_ms: number;
+  init_ratio: number;
 }
 
-/** The SDK clients a bundle contains, from esbuild's metafile: `@aws-sdk/client-ecs` → ECSClient etc. */
-function sdkClients(metafile: Metafile): string[] {
+export interface ColdStartFigures {
+  functions: { diagnose: FunctionColdStart; notify: FunctionColdStart };
+  /** Restart loop: import + first investigation, against its floor (ms since process start, medians). */
+  first_investigation: { ms: number; floor_ms: number; ratio: number; floor_clients: string[] };
+}
+
+/** The SDK client packages in a bundle's outputs (all of them, or those `only` selects), from esbuild's metafile. */
+function sdkClients(metafile: Metafile, only: (output: string) => boolean = () => true): string[] {
   const packages = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
+  const inputs = Object.entries(metafile.outputs).flatMap(([output, o]) => (only(output) ? Object.keys(o.inputs) : []));
+  for (const input of inputs) {
     const match = /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(input);
     if (match?.[1]) packages.add(match[1]);
   }
   return [...packages].sort();
 }
 
-const clientClass: Record<string, string> = {
-  '@aws-sdk/client-ecs': 'ECSClient',
-  '@aws-sdk/client-ec2': 'EC2Client',
-  '@aws-sdk/client-elastic-load-balancing-v2': 'ElasticLoadBalancingV2Client',
-  '@aws-sdk/client-cloudwatch-logs': 'CloudWatchLogsClient',
-  '@aws-sdk/client-iam': 'IAMClient',
-  '@aws-sdk/client-kms': 'KMSClient',
-  '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
-  '@aws-sdk/client-ssm': 'SSMClient',
-  '@aws-sdk/client-auto-scaling': 'AutoScalingClient',
-  '@aws-sdk/client-application-auto-scaling': 'ApplicationAutoScalingClient',
-  '@aws-sdk/client-dynamodb': 'DynamoDBClient',
-  '@aws-sdk/client-eventbridge': 'EventBridgeClient',
-  '@aws-sdk/client-sqs': 'SQSClient',
-  '@aws-sdk/client-sns': 'SNSClient',
-};
-
-function floorEntry(name: string, packages: string[]): string {
-  const entry = join(out, `${name}-floor-entry.mjs`);
-  const lines = packages.map((pkg, i) => {
-    const cls = clientClass[pkg];
-    if (!cls) throw new Error(`no client class known for ${pkg}`);
-    return `import { ${cls} as C${i} } from '${pkg}'; export const c${i} = new C${i}({});`;
-  });
-  writeFileSync(entry, lines.join('\n'));
-  return entry;
+function importLines(classes: Iterable<ClientClass>, commands: Map<ClientClass, Set<string>> = new Map()): string {
+  return [...new Set(classes)]
+    .map((cls) => `import { ${[cls, ...(commands.get(cls) ?? [])].join(', ')} } from '${sdkPackages[cls]}';`)
+    .join('\n');
 }
 
-// What the handlers read at import (infra/stack.ts sets these in Lambda).
-const env = {
-  ...process.env,
-  AWS_REGION: 'us-east-1',
-  ECS_MEDIC_TABLE: 'bench',
-  ECS_MEDIC_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq',
-  ECS_MEDIC_RECHECK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/recheck',
-  ECS_MEDIC_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
-  POWERTOOLS_METRICS_NAMESPACE: 'EcsMedic',
-};
-
-function importMs(file: string): number {
-  const script = 'const t = performance.now(); await import(process.argv[1]); console.log(performance.now() - t);';
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, file], { env, encoding: 'utf8', cwd: out });
-  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`);
-  return Number(result.stdout.trim());
+function floorEntry(name: string, classes: ClientClass[]): string {
+  const constructed = classes.map((cls, i) => `export const c${i} = new ${cls}({});`).join('\n');
+  return writeEntry(`${name}-floor-entry`, `${importLines(classes)}\n${constructed}\n`);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const kb = (file: string) => `${(statSync(file).size / 1024).toFixed(0)} KB`;
+const ROUNDS = 15;
 
-console.log('| function | bundle | floor bundle (same SDK clients only) | import (median of 15) | floor import | ratio (target ≤ 1.5×) |');
-console.log('|---|---|---|---|---|---|');
-for (const name of ['diagnose', 'notify']) {
+/** Median import times of a handler bundle and its floor, interleaved in fresh processes. */
+async function functionColdStart(name: 'diagnose' | 'notify'): Promise<FunctionColdStart> {
   const handler = await bundle(`functions/${name}/handler.ts`, name);
-  const packages = sdkClients(handler.metafile);
-  const floor = await bundle(floorEntry(name, packages), `${name}-floor`);
+  const floor = await bundle(floorEntry(name, floorClients[name]), `${name}-floor`);
+  const env = lambdaEnv();
   const handlerTimes: number[] = [];
   const floorTimes: number[] = [];
-  for (let i = 0; i < 15; i++) {
-    handlerTimes.push(importMs(handler.file));
-    floorTimes.push(importMs(floor.file));
+  for (let i = 0; i < ROUNDS; i++) {
+    handlerTimes.push(importMs(handler.file, env));
+    floorTimes.push(importMs(floor.file, env));
   }
   const [h, f] = [median(handlerTimes), median(floorTimes)];
-  console.log(
-    `| ${name} (${packages.length} clients) | ${kb(handler.file)} | ${kb(floor.file)} | ${h.toFixed(0)} ms | ${f.toFixed(0)} ms | ${(h / f).toFixed(2)}× |`,
-  );
+  return {
+    bundle_bytes: handler.bytes,
+    index_bytes: handler.entryBytes,
+    floor_bundle_bytes: floor.bytes,
+    sdk_clients_bundled: sdkClients(handler.metafile),
+    sdk_clients_in_index: sdkClients(handler.metafile, (output) => output.endsWith('/index.mjs')),
+    import_ms: h,
+    floor_import_ms: f,
+    init_ratio: h / f,
+  };
+}
+
+/**
+ * The floor of one investigation: import and construct the clients it uses, then make its calls: each account
+ * read through the same mocks, as many DynamoDB round trips (GetItem) to the same server, one PutEvents.
+ */
+function investigationFloorEntry(operations: string[], dynamoCalls: number): string {
+  const commands = new Map<ClientClass, Set<string>>();
+  const reads = operations.map((operation) => {
+    const [service = '', name = ''] = operation.split(':');
+    const cls = clientOfService[service];
+    if (!cls) throw new Error(`the floor knows no client for ${operation}`);
+    commands.set(cls, (commands.get(cls) ?? new Set()).add(`${name}Command`));
+    return `await clients.${cls}.send(new ${name}Command({}));`;
+  });
+  const classes = [...floorClients.diagnose, ...commands.keys()];
+  const account = [...commands.keys()];
+  commands.set('DynamoDBClient', new Set(['GetItemCommand']));
+  commands.set('EventBridgeClient', new Set(['PutEventsCommand']));
+  const source = `import { mockClient } from 'aws-sdk-client-mock';
+${importLines(classes, commands)}
+const clients = { ${[...new Set(classes)].map((cls) => `${cls}: new ${cls}({})`).join(', ')} };
+${[...account, 'EventBridgeClient', 'SQSClient'].map((cls) => `mockClient(${cls}).onAnyCommand().resolves({});`).join('\n')}
+${reads.join('\n')}
+for (let i = 0; i < ${dynamoCalls}; i++) {
+  await clients.DynamoDBClient.send(new GetItemCommand({ TableName: 'bench', Key: { ${incidentTableSchema.partitionKey.name}: { S: 'bench-' + i } } }));
+}
+await clients.EventBridgeClient.send(new PutEventsCommand({ Entries: [] }));
+process.stdout.write('\\n' + JSON.stringify({ handledAt: [performance.now()] }) + '\\n');
+`;
+  return writeEntry('first-investigation-floor-entry', source);
+}
+
+async function firstInvestigation(): Promise<ColdStartFigures['first_investigation']> {
+  const scenario = loadScenarios().find((s) => s.id === 'health-check-grace-period');
+  if (!scenario) throw new Error('scenario health-check-grace-period is missing');
+  const local = await startDynalite('bench');
+  try {
+    const env = lambdaEnv(dynamoEnv(local));
+    const driver = await bundle('bench/lambda-driver.ts', 'diagnose-driver');
+    const input = { function: 'diagnose' as const, events: scenario.events.slice(0, 1), snapshot: scenario.snapshot, lenient: false };
+    // One run to learn the calls the floor must make.
+    local.resetRequests();
+    const probe = await runDriver(driver.file, input, env);
+    if (probe.published.length !== 1) throw new Error(`the first restart-loop event published ${probe.published.length} incident events`);
+    const floor = await bundle(investigationFloorEntry(probe.operations, local.requests.length), 'first-investigation-floor');
+    const floorClientNames = [...new Set([...floorClients.diagnose, ...probe.operations.map((o) => clientOfService[o.split(':')[0] ?? ''] ?? '')])];
+    const times: number[] = [];
+    const floorTimes: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      // A fresh table each round: the event opens its incident every time.
+      await local.client.send(new DeleteTableCommand({ TableName: 'bench' }));
+      await createIncidentTable(local.client, 'bench');
+      times.push((await runDriver(driver.file, input, env)).handledAt[0] ?? Number.NaN);
+      floorTimes.push((await runDriver(floor.file, input, env)).handledAt[0] ?? Number.NaN);
+    }
+    const [ms, floorMs] = [median(times), median(floorTimes)];
+    return { ms, floor_ms: floorMs, ratio: ms / floorMs, floor_clients: floorClientNames };
+  } finally {
+    await local.stop();
+  }
+}
+
+export async function measureColdStart(): Promise<ColdStartFigures> {
+  return {
+    functions: { diagnose: await functionColdStart('diagnose'), notify: await functionColdStart('notify') },
+    first_investigation: await firstInvestigation(),
+  };
 }

@@ -30,6 +30,7 @@ import type { EcsMedicConfig } from './config';
 import { LAMBDA_BANNER } from './lambda-bundle';
 import { diagnosePatterns, type EventPattern, incidentPattern } from './patterns';
 import { readerStatements } from './reader-policy';
+import { MEMORY_MB } from './sizes';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -215,7 +216,7 @@ export class EcsMedicStack extends Stack {
     this.diagnose = botFunction(this, 'Diagnose', {
       entry: 'diagnose',
       description: 'ecs-medic: diagnoses ECS events and publishes incidents',
-      memorySize: 512,
+      memorySize: MEMORY_MB.diagnose,
       timeout: DIAGNOSE_TIMEOUT,
       deadLetterQueue: this.deadLetterQueues.diagnose,
       reservedConcurrentExecutions: config.diagnoseReservedConcurrency ?? undefined,
@@ -234,7 +235,7 @@ export class EcsMedicStack extends Stack {
     this.notify = botFunction(this, 'Notify', {
       entry: 'notify',
       description: 'ecs-medic: sends incident alerts to SNS and Slack',
-      memorySize: 256,
+      memorySize: MEMORY_MB.notify,
       timeout: Duration.seconds(30),
       deadLetterQueue: this.deadLetterQueues.notify,
       environment: {

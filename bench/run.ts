@@ -1,0 +1,141 @@
+/**
+ * `npm run bench`: one run of every bench module, printed as one table; `npm run bench -- --json` prints the
+ * same figures as one JSON object. Each figure is a ratio or count from this run (machines are noisy: a ratio
+ * of two things measured interleaved holds where milliseconds do not). A figure whose module is not in the
+ * repository yet is null in the JSON and "not measured yet" in the table.
+ */
+import { existsSync } from 'node:fs';
+import { MEMORY_MARGIN, MEMORY_MB } from '../infra/sizes';
+import { type BotFigures, measureBot } from './bot';
+import { type ColdStartFigures, floorClients, measureColdStart } from './bundles';
+import { type ClassifyFigures, measureClassify } from './classify';
+import { measureStorm, type StormFigures } from './memory';
+
+/** What the audit bench (bench/audit.ts) reports: the audit of 5,000 services in 50 clusters. */
+interface AuditFigures {
+  api_calls: number;
+  api_calls_min: number;
+}
+
+async function measureAudit(): Promise<AuditFigures | null> {
+  if (!existsSync(new URL('./audit.ts', import.meta.url))) return null;
+  const module = (await import(new URL('./audit.ts', import.meta.url).href)) as { measureAudit?: () => Promise<AuditFigures> };
+  return module.measureAudit ? module.measureAudit() : null;
+}
+
+const progress = (what: string) => process.stderr.write(`bench: ${what}…\n`);
+
+progress('classification and the explain process');
+const classify: ClassifyFigures = measureClassify();
+progress('bundles and cold start (fresh processes)');
+const coldStart: ColdStartFigures = await measureColdStart();
+progress('AWS calls per scenario');
+const bot: BotFigures = await measureBot();
+progress('the storm through the bundled Lambdas');
+const storm: StormFigures = await measureStorm();
+progress('the audit');
+const audit = await measureAudit();
+
+const functionFigures = (name: 'diagnose' | 'notify') => {
+  const cold = coldStart.functions[name];
+  const peak = storm.peak_rss_bytes[name];
+  return {
+    bundle_bytes: cold.bundle_bytes,
+    index_bytes: cold.index_bytes,
+    floor_bundle_bytes: cold.floor_bundle_bytes,
+    floor_clients: floorClients[name],
+    sdk_clients_bundled: cold.sdk_clients_bundled.length,
+    sdk_clients_in_index: cold.sdk_clients_in_index,
+    import_ms: cold.import_ms,
+    floor_import_ms: cold.floor_import_ms,
+    init_ratio: cold.init_ratio,
+    peak_rss_bytes: peak,
+    memory_size_mb: MEMORY_MB[name],
+    memory_headroom: (MEMORY_MB[name] * 1024 * 1024) / peak,
+  };
+};
+
+const report = {
+  functions: { diagnose: functionFigures('diagnose'), notify: functionFigures('notify') },
+  first_investigation_ratio: coldStart.first_investigation.ratio,
+  first_investigation: coldStart.first_investigation,
+  classify_vs_parse_ratio: classify.classify_vs_parse_ratio,
+  explain_vs_node_ratio: classify.explain_vs_node_ratio,
+  api_calls: { ...bot.api_calls, audit: audit?.api_calls ?? null, audit_min: audit?.api_calls_min ?? null },
+  audit_api_calls_ratio: audit ? audit.api_calls / audit.api_calls_min : null,
+  storm_events: storm.events,
+  storm_alerts: storm.storm_alerts,
+  storm_resolutions: storm.storm_resolutions,
+  dynamodb_calls_per_event: storm.dynamodb_calls_per_event,
+  storm_failures: storm.failures,
+};
+
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify(report, null, 2));
+} else {
+  const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
+  const x = (ratio: number) => `${ratio.toFixed(2)}×`;
+  const rows: [string, string, string, string, string][] = [];
+  for (const name of ['diagnose', 'notify'] as const) {
+    const f = report.functions[name];
+    rows.push([
+      `${name}: import (median of 15 fresh processes)`,
+      `${ms(f.import_ms)}; index.mjs ${kb(f.index_bytes)} (${f.sdk_clients_in_index.length} SDK clients) of ${kb(f.bundle_bytes)} (${f.sdk_clients_bundled}; the others load on first use)`,
+      `floor (${f.floor_clients.join(', ')} only): ${ms(f.floor_import_ms)}, ${kb(f.floor_bundle_bytes)}`,
+      x(f.init_ratio),
+      '≤ 1.25×',
+    ]);
+    rows.push([
+      `${name}: peak RSS over the storm`,
+      mib(f.peak_rss_bytes),
+      `memorySize ${f.memory_size_mb} MB`,
+      `${x(f.memory_headroom)} headroom`,
+      `≥ ${MEMORY_MARGIN.toFixed(2)}×`,
+    ]);
+  }
+  const first = report.first_investigation;
+  rows.push([
+    'diagnose: import + first investigation of the restart loop (ms since process start)',
+    ms(first.ms),
+    `floor (${first.floor_clients.join(', ')}, the same calls): ${ms(first.floor_ms)}`,
+    x(first.ratio),
+    '',
+  ]);
+  rows.push([
+    'validate + classify a parsed task-state-change event',
+    `${classify.classify_us.toFixed(1)} µs`,
+    `JSON.parse of the same bytes: ${classify.parse_us.toFixed(1)} µs`,
+    x(classify.classify_vs_parse_ratio),
+    '≤ 1.00×',
+  ]);
+  rows.push(['ecs-medic explain, whole process', ms(classify.explain_ms), `node -e '': ${ms(classify.node_ms)}`, x(classify.explain_vs_node_ratio), '']);
+  const calls = report.api_calls;
+  const scenarios: [string, number | null, number | null][] = [
+    ['restart loop, first incident', calls.restart_loop, calls.restart_loop_min],
+    ['PENDING pileup, first incident', calls.pending, calls.pending_min],
+    ['secrets (3 secrets, 2 CMKs, private subnet), first incident', calls.secrets, calls.secrets_min],
+    ['failed deployment (breaker failure, then its rollback), first incident', calls.failed_deployment, calls.failed_deployment_min],
+    ['duplicate delivery', calls.duplicate_delivery, calls.duplicate_delivery_min],
+    ['repeat of an open incident', calls.repeat, calls.repeat_min],
+    ['PENDING re-check, incident open', calls.recheck, calls.recheck_min],
+    ['PENDING re-check opening the incident', calls.recheck_opening, calls.recheck_opening_min],
+    ['audit of 5,000 services in 50 clusters', calls.audit, calls.audit_min],
+  ];
+  for (const [label, count, min] of scenarios) {
+    if (count === null || min === null) rows.push([`AWS calls: ${label}`, 'not measured yet', '', '', '']);
+    else rows.push([`AWS calls: ${label}`, String(count), `minimum ${min}`, min > 0 ? x(count / min) : count === 0 ? '—' : '∞', '']);
+  }
+  rows.push([
+    `storm: ${report.storm_events} events, 20 looping services in 3 clusters, 4 diagnose environments`,
+    `${report.storm_alerts} alerts, ${report.storm_resolutions} resolutions`,
+    'want 20 and 20',
+    `${report.dynamodb_calls_per_event.toFixed(2)} DynamoDB calls/event`,
+    '',
+  ]);
+  console.log('| figure | measured | baseline (same run) | ratio | target |');
+  console.log('|---|---|---|---|---|');
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  if (storm.failures.length > 0) console.log(`\nstorm failures: ${storm.failures.slice(0, 5).join('; ')}`);
+}
