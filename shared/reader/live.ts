@@ -170,7 +170,8 @@ function clientConfig({ region, profile, credentials }: LiveReaderOptions): Shar
 function lazyClients(config: SharedClientConfig, cache: Partial<ServiceClients>, given: Partial<ServiceClients>): ClientOf {
   return async <S extends Service>(service: S): Promise<Loaded<S>> => {
     const sdk = (await sdks[service]()) as Sdk<S>;
-    const client: ServiceClients[S] = given[service] ?? (cache[service] ??= new (clientClasses[service](sdk))(config));
+    const client: ServiceClients[S] = given[service] ?? cache[service] ?? new (clientClasses[service](sdk))(config);
+    if (!given[service]) cache[service] = client;
     return { sdk, client };
   };
 }
