@@ -4,7 +4,7 @@
  * of two things measured interleaved holds where milliseconds do not). A figure whose module is not in the
  * repository yet is null in the JSON and "not measured yet" in the table.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { MEMORY_MARGIN, MEMORY_MB } from '../infra/sizes';
 import { type BotFigures, measureBot } from './bot';
 import { type ColdStartFigures, floorClients, measureColdStart } from './bundles';
@@ -25,54 +25,61 @@ async function measureAudit(): Promise<AuditFigures | null> {
 
 const progress = (what: string) => process.stderr.write(`bench: ${what}…\n`);
 
-progress('classification and the explain process');
-const classify: ClassifyFigures = measureClassify();
-progress('bundles and cold start (fresh processes)');
-const coldStart: ColdStartFigures = await measureColdStart();
-progress('AWS calls per scenario');
-const bot: BotFigures = await measureBot();
-progress('the storm through the bundled Lambdas');
-const storm: StormFigures = await measureStorm();
-progress('the audit');
-const audit = await measureAudit();
+async function measure() {
+  progress('classification and the explain process');
+  const classify: ClassifyFigures = measureClassify();
+  progress('bundles and cold start (fresh processes)');
+  const coldStart: ColdStartFigures = await measureColdStart();
+  progress('AWS calls per scenario');
+  const bot: BotFigures = await measureBot();
+  progress('the storm through the bundled Lambdas');
+  const storm: StormFigures = await measureStorm();
+  progress('the audit');
+  const audit = await measureAudit();
 
-const functionFigures = (name: 'diagnose' | 'notify') => {
-  const cold = coldStart.functions[name];
-  const peak = storm.peak_rss_bytes[name];
-  return {
-    bundle_bytes: cold.bundle_bytes,
-    index_bytes: cold.index_bytes,
-    floor_bundle_bytes: cold.floor_bundle_bytes,
-    floor_clients: floorClients[name],
-    sdk_clients_bundled: cold.sdk_clients_bundled.length,
-    sdk_clients_in_index: cold.sdk_clients_in_index,
-    import_ms: cold.import_ms,
-    floor_import_ms: cold.floor_import_ms,
-    init_ratio: cold.init_ratio,
-    peak_rss_bytes: peak,
-    memory_size_mb: MEMORY_MB[name],
-    memory_headroom: (MEMORY_MB[name] * 1024 * 1024) / peak,
+  const functionFigures = (name: 'diagnose' | 'notify') => {
+    const cold = coldStart.functions[name];
+    const peak = storm.peak_rss_bytes[name];
+    return {
+      bundle_bytes: cold.bundle_bytes,
+      index_bytes: cold.index_bytes,
+      floor_bundle_bytes: cold.floor_bundle_bytes,
+      floor_clients: floorClients[name],
+      sdk_clients_bundled: cold.sdk_clients_bundled.length,
+      sdk_clients_in_index: cold.sdk_clients_in_index,
+      import_ms: cold.import_ms,
+      floor_import_ms: cold.floor_import_ms,
+      init_ratio: cold.init_ratio,
+      peak_rss_bytes: peak,
+      memory_size_mb: MEMORY_MB[name],
+      memory_headroom: (MEMORY_MB[name] * 1024 * 1024) / peak,
+    };
   };
-};
 
-const report = {
-  functions: { diagnose: functionFigures('diagnose'), notify: functionFigures('notify') },
-  first_investigation_ratio: coldStart.first_investigation.ratio,
-  first_investigation: coldStart.first_investigation,
-  classify_vs_parse_ratio: classify.classify_vs_parse_ratio,
-  explain_vs_node_ratio: classify.explain_vs_node_ratio,
-  api_calls: { ...bot.api_calls, audit: audit?.api_calls ?? null, audit_min: audit?.api_calls_min ?? null },
-  audit_api_calls_ratio: audit ? audit.api_calls / audit.api_calls_min : null,
-  storm_events: storm.events,
-  storm_alerts: storm.storm_alerts,
-  storm_resolutions: storm.storm_resolutions,
-  dynamodb_calls_per_event: storm.dynamodb_calls_per_event,
-  storm_failures: storm.failures,
-};
+  const report = {
+    functions: { diagnose: functionFigures('diagnose'), notify: functionFigures('notify') },
+    first_investigation_ratio: coldStart.first_investigation.ratio,
+    first_investigation: coldStart.first_investigation,
+    classify_us: classify.classify_us,
+    parse_us: classify.parse_us,
+    classify_vs_parse_ratio: classify.classify_vs_parse_ratio,
+    explain_ms: classify.explain_ms,
+    node_ms: classify.node_ms,
+    explain_vs_node_ratio: classify.explain_vs_node_ratio,
+    api_calls: { ...bot.api_calls, audit: audit?.api_calls ?? null, audit_min: audit?.api_calls_min ?? null },
+    audit_api_calls_ratio: audit ? audit.api_calls / audit.api_calls_min : null,
+    storm_events: storm.events,
+    storm_alerts: storm.storm_alerts,
+    storm_resolutions: storm.storm_resolutions,
+    dynamodb_calls_per_event: storm.dynamodb_calls_per_event,
+    storm_failures: storm.failures,
+  };
+  return report;
+}
 
-if (process.argv.includes('--json')) {
-  console.log(JSON.stringify(report, null, 2));
-} else {
+type Report = Awaited<ReturnType<typeof measure>>;
+
+function printTable(report: Report): void {
   const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
   const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
   const ms = (value: number) => `${value.toFixed(0)} ms`;
@@ -105,12 +112,12 @@ if (process.argv.includes('--json')) {
   ]);
   rows.push([
     'validate + classify a parsed task-state-change event',
-    `${classify.classify_us.toFixed(1)} µs`,
-    `JSON.parse of the same bytes: ${classify.parse_us.toFixed(1)} µs`,
-    x(classify.classify_vs_parse_ratio),
+    `${report.classify_us.toFixed(1)} µs`,
+    `JSON.parse of the same bytes: ${report.parse_us.toFixed(1)} µs`,
+    x(report.classify_vs_parse_ratio),
     '≤ 1.00×',
   ]);
-  rows.push(['ecs-medic explain, whole process', ms(classify.explain_ms), `node -e '': ${ms(classify.node_ms)}`, x(classify.explain_vs_node_ratio), '']);
+  rows.push(['ecs-medic explain, whole process', ms(report.explain_ms), `node -e '': ${ms(report.node_ms)}`, x(report.explain_vs_node_ratio), '']);
   const calls = report.api_calls;
   const scenarios: [string, number | null, number | null][] = [
     ['restart loop, first incident', calls.restart_loop, calls.restart_loop_min],
@@ -137,5 +144,11 @@ if (process.argv.includes('--json')) {
   console.log('| figure | measured | baseline (same run) | ratio | target |');
   console.log('|---|---|---|---|---|');
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-  if (storm.failures.length > 0) console.log(`\nstorm failures: ${storm.failures.slice(0, 5).join('; ')}`);
+  if (report.storm_failures.length > 0) console.log(`\nstorm failures: ${report.storm_failures.slice(0, 5).join('; ')}`);
 }
+
+// `--from FILE` prints the table of a report saved with --json: the table and the JSON of one run.
+const from = process.argv.indexOf('--from');
+const report: Report = from >= 0 ? (JSON.parse(readFileSync(process.argv[from + 1] ?? '', 'utf8')) as Report) : await measure();
+if (process.argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
+else printTable(report);
