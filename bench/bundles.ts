@@ -24,10 +24,13 @@ const sdkPackages = {
 type ClientClass = keyof typeof sdkPackages;
 const clientOfService: Record<string, ClientClass> = { ecs: 'ECSClient', elasticloadbalancing: 'ElasticLoadBalancingV2Client' };
 
-/** The clients every invocation needs: diagnose stores (DynamoDB), publishes (EventBridge) and queues (SQS); notify publishes (SNS) and queues (SQS). */
+/**
+ * The clients every invocation needs: diagnose stores (DynamoDB), publishes (EventBridge) and queues (SQS);
+ * notify records each alert once (DynamoDB), publishes (SNS) and queues (SQS).
+ */
 export const floorClients: Record<'diagnose' | 'notify', ClientClass[]> = {
   diagnose: ['DynamoDBClient', 'EventBridgeClient', 'SQSClient'],
-  notify: ['SNSClient', 'SQSClient'],
+  notify: ['DynamoDBClient', 'SNSClient', 'SQSClient'],
 };
 
 export interface FunctionColdStart {

@@ -67,6 +67,7 @@ async function measure() {
     node_ms: classify.node_ms,
     explain_vs_node_ratio: classify.explain_vs_node_ratio,
     api_calls: { ...bot.api_calls, audit: audit?.api_calls ?? null, audit_min: audit?.api_calls_min ?? null },
+    dynamodb_calls_per_delivery: bot.dynamodb_calls_per_delivery,
     audit_api_calls_ratio: audit ? audit.api_calls / audit.api_calls_min : null,
     storm_events: storm.events,
     storm_alerts: storm.storm_alerts,
@@ -133,6 +134,9 @@ function printTable(report: Report): void {
   for (const [label, count, min] of scenarios) {
     if (count === null || min === null) rows.push([`AWS calls: ${label}`, 'not measured yet', '', '', '']);
     else rows.push([`AWS calls: ${label}`, String(count), `minimum ${min}`, min > 0 ? x(count / min) : count === 0 ? '—' : '∞', '']);
+  }
+  for (const [scenario, d] of Object.entries(report.dynamodb_calls_per_delivery)) {
+    rows.push([`DynamoDB calls per delivery: ${scenario.replace('_', ' ')}`, `first ${d.first}; later ${d.later.join(', ') || '–'}`, `exact duplicate of the first: ${d.duplicate}`, '', '']);
   }
   rows.push([
     `storm: ${report.storm_events} events, 20 looping services in 3 clusters, 4 diagnose environments`,
