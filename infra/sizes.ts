@@ -1,8 +1,8 @@
 /**
- * Lambda memory sizes, from each function's peak RSS over the storm (`npm run bench`: peak_rss_bytes; diagnose
- * 111 MiB, notify 65 MiB when set) with 2× margin, rounded up to 64 MB: room for the clients a storm of one rule
- * does not load (EC2's is the largest) and for larger accounts' answers. Lambda's CPU share grows with memory;
- * these functions mostly wait on AWS APIs.
+ * Lambda memory sizes: at least twice each function's peak RSS over the storm (`npm run bench`: peak_rss_bytes;
+ * diagnose 91–110 MiB, notify 65–72 MiB across runs when set), rounded up to 64 MB: room for the clients a storm
+ * of one rule does not load (EC2's is the largest) and for larger accounts' answers. Lambda's CPU share grows
+ * with memory; these functions mostly wait on AWS APIs.
  */
 export const MEMORY_MB = { diagnose: 256, notify: 192 } as const;
 
