@@ -1,7 +1,7 @@
 import { at, type ClusterSubject, type Report, type StaticCheck, seen } from '../../static/check';
 import { onFargate } from '../../static/service';
-import { type FeatureMinimum, featureMinimums } from './features';
-import { compareVersions, isOlder, parseVersion } from './versions';
+import { type FeatureMinimum, featureMinimums } from '../../facts/agent-features';
+import { compareVersions, isOlder, parseVersion } from '../../facts/versions';
 
 /**
  * Before a placement fails: container instances whose agents lag the
