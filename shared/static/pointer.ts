@@ -10,13 +10,18 @@ export function join(base: string, ...tokens: (string | number)[]): string {
 
 /**
  * Records, while a source is normalized, where each normalized node came
- * from. A pointer that was not recorded (a field inside a value that was
- * parsed from a string, say) maps to its nearest recorded ancestor.
+ * from. A pointer that was not recorded maps to its nearest recorded
+ * ancestor, followed by the rest of the path in the source's own spelling
+ * when the source has one (a field the template leaves out: where to add it),
+ * or by nothing (a field inside a value parsed from a string).
  */
 export class SourcePointers {
   private readonly map = new Map<string, string>();
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    private readonly spell?: (token: string) => string,
+  ) {
     this.map.set('', root);
   }
 
@@ -28,7 +33,10 @@ export class SourcePointers {
     let current = path;
     for (;;) {
       const found = this.map.get(current);
-      if (found !== undefined) return found;
+      if (found !== undefined) {
+        const rest = path.slice(current.length);
+        return this.spell && rest ? found + rest.split('/').slice(1).map(this.spell).map((t) => `/${t}`).join('') : found;
+      }
       const cut = current.lastIndexOf('/');
       if (cut < 0) return this.map.get('') as string;
       current = current.slice(0, cut);

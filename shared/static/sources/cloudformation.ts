@@ -123,10 +123,17 @@ function substitute(template: Template, argument: unknown): unknown {
   });
 }
 
+const spelledBack = Object.fromEntries(Object.entries(renamed).map(([cfn, api]) => [api, cfn]));
+
+/** An API field name as CloudFormation spells it. */
+function cloudFormationSpelling(token: string): string {
+  return spelledBack[token] ?? token.charAt(0).toUpperCase() + token.slice(1);
+}
+
 /** A resource's properties, resolved and camelCased, with pointers back to the template. */
 function normalized(template: Template, logicalId: string): { value: Json; pointers: SourcePointers } {
   const base = join('', 'Resources', logicalId, 'Properties');
-  const pointers = new SourcePointers(base);
+  const pointers = new SourcePointers(base, cloudFormationSpelling);
   const walk = (value: unknown, source: string, path: string, keepChildKeys: boolean): unknown => {
     const object = record(value);
     const intrinsic = object && Object.keys(object).length === 1 && (Object.keys(object)[0] === 'Ref' || Object.keys(object)[0]?.startsWith('Fn::'));
