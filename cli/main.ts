@@ -1,11 +1,12 @@
 import { demo } from './commands/demo';
 import { diagnose } from './commands/diagnose';
 import { explain } from './commands/explain';
+import { lint } from './commands/lint';
 import { rules } from './commands/rules';
 import { echo, terminalSafe } from './terminal';
 import { type Command, type Io, UsageError } from './usage';
 
-const commands: Command[] = [explain, diagnose, demo, rules];
+const commands: Command[] = [explain, diagnose, lint, demo, rules];
 
 const overview = `ecs-medic: says why an Amazon ECS task or service failed, with evidence and the exact fix.
 
