@@ -124,6 +124,8 @@ export interface IncidentStore {
   resolveIncident(fingerprint: string, eventTime: number, trigger: Trigger): Promise<IncidentRecord | undefined>;
   /** The resolved alert went out. */
   announceResolved(fingerprint: string): Promise<void>;
+  /** The fingerprints filed under a key in the sparse index (open, or resolution not announced): the scheduled audit lists its own this way. */
+  openFingerprints(serviceKey: string): Promise<string[]>;
   /** Claims the service's PENDING re-check for `seconds` for this delivery; its own unsent claim is its again. */
   claimRecheck(serviceKey: string, seconds: number, deliveryId: string): Promise<boolean>;
   /** The re-check message is on the queue. */
@@ -417,6 +419,25 @@ export function dynamoIncidentStore({
         ),
       );
       return answer?.Attributes ? recordOf(answer.Attributes) : undefined;
+    },
+
+    async openFingerprints(serviceKey) {
+      const fingerprints: string[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName,
+            IndexName: OPEN_BY_SERVICE,
+            KeyConditionExpression: 'serviceKey = :service',
+            ExpressionAttributeValues: { ':service': serviceKey },
+            ExclusiveStartKey,
+          }),
+        );
+        for (const key of page.Items ?? []) fingerprints.push(String(key.pk).slice('incident#'.length));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return fingerprints;
     },
 
     async steadyState(serviceKey) {

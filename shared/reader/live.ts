@@ -24,7 +24,9 @@ import {
   DescribeTasksCommand,
   ECSClient,
   type ECSClientConfig,
+  ListClustersCommand,
   ListContainerInstancesCommand,
+  ListServicesCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
 import {
@@ -96,6 +98,8 @@ const bindings: {
   'ecs:DescribeTasks': (c, input, o) => c('ecs').send(new DescribeTasksCommand(input), o),
   'ecs:ListTasks': (c, input, o) => c('ecs').send(new ListTasksCommand(input), o),
   'ecs:DescribeClusters': (c, input, o) => c('ecs').send(new DescribeClustersCommand(input), o),
+  'ecs:ListClusters': (c, input, o) => c('ecs').send(new ListClustersCommand(input), o),
+  'ecs:ListServices': (c, input, o) => c('ecs').send(new ListServicesCommand(input), o),
   'ecs:DescribeCapacityProviders': (c, input, o) => c('ecs').send(new DescribeCapacityProvidersCommand(input), o),
   'ecs:DescribeContainerInstances': (c, input, o) => c('ecs').send(new DescribeContainerInstancesCommand(input), o),
   'ecs:ListContainerInstances': (c, input, o) => c('ecs').send(new ListContainerInstancesCommand(input), o),
