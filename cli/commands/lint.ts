@@ -13,6 +13,17 @@ type Format = (typeof formats)[number];
 const severities: readonly Severity[] = ['critical', 'warning', 'info'];
 
 
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The README's table of static checks, generated from them (a test keeps the README equal to it). */
+export function checkTable(): string {
+  return [
+    '| rule | causes | what it checks |',
+    '|---|---|---|',
+    ...staticChecks.map((c) => `| \`${c.rule}\` | ${c.causes.length > 0 ? c.causes.map((x) => `\`${x}\``).join(', ') : '—'} | ${cell(c.summary)} |`),
+  ].join('\n');
+}
+
 /** Reads each file as JSON and names what it is; anything unreadable or unrecognised is a usage error (exit 2). */
 function load(files: readonly string[]): { documents: LoadedDocument[]; sources: Map<string, string> } {
   const documents: LoadedDocument[] = [];
