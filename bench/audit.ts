@@ -12,23 +12,11 @@
  * Describe* 100/20; CloudWatch Logs DescribeLogGroups 5 TPS (the planning value),
  * as copied in /work/shared/reference/aws-limits-and-cold-start.md §2.
  */
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import {
-  DescribeClustersCommand,
-  DescribeContainerInstancesCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  ECSClient,
-  ListClustersCommand,
-  ListContainerInstancesCommand,
-  ListServicesCommand,
-} from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { auditAccount } from '../shared/audit/account';
-import type { ReaderInput, ReaderOperation } from '../shared/reader/port';
+import type { ReaderOperation } from '../shared/reader/port';
 import { liveReader } from '../shared/reader/live';
 import { mockAccount, REGION } from '../tests/support/mock-account';
+import { mockAccountClients } from '../tests/support/mock-account-clients';
 
 interface Bucket {
   name: string;
@@ -86,30 +74,13 @@ function timeUnderLimits(calls: Partial<Record<ReaderOperation, number>>, share:
 
 async function main(): Promise<void> {
   const account = mockAccount({ clusters: 50, services: 5000, ec2Every: 5, instancesPerEc2Cluster: 40, sharedEvery: 4 });
-  const ecs = mockClient(ECSClient);
-  const ec2 = mockClient(EC2Client);
-  const logs = mockClient(CloudWatchLogsClient);
-  const mocks = [ecs, ec2, logs];
-  const route =
-    <K extends ReaderOperation>(operation: K) =>
-    (input: ReaderInput<K>) =>
-      account.reader.read(operation, input);
-  ecs.on(ListClustersCommand).callsFake(route('ecs:ListClusters'));
-  ecs.on(DescribeClustersCommand).callsFake(route('ecs:DescribeClusters'));
-  ecs.on(ListServicesCommand).callsFake(route('ecs:ListServices'));
-  ecs.on(DescribeServicesCommand).callsFake(route('ecs:DescribeServices'));
-  ecs.on(DescribeTaskDefinitionCommand).callsFake(route('ecs:DescribeTaskDefinition'));
-  ecs.on(ListContainerInstancesCommand).callsFake(route('ecs:ListContainerInstances'));
-  ecs.on(DescribeContainerInstancesCommand).callsFake(route('ecs:DescribeContainerInstances'));
-  ec2.on(DescribeSubnetsCommand).callsFake(route('ec2:DescribeSubnets'));
-  logs.on(DescribeLogGroupsCommand).callsFake(route('logs:DescribeLogGroups'));
-
+  const clients = mockAccountClients(account);
   const reader = liveReader({ region: REGION, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'bench' } });
   const started = performance.now();
   const result = await auditAccount(reader, { region: REGION });
   const elapsed = performance.now() - started;
-  const sdkCalls = mocks.reduce((sum, m) => sum + m.calls().length, 0);
-  for (const mock of mocks) mock.restore();
+  const sdkCalls = clients.calls();
+  clients.restore();
 
   const made = Object.values(result.summary.calls).reduce((a, b) => a + (b ?? 0), 0);
   const minimum = Object.values(account.minimum).reduce((a, b) => a + (b ?? 0), 0);

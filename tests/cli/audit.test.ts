@@ -1,20 +1,8 @@
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import {
-  DescribeClustersCommand,
-  DescribeContainerInstancesCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  ECSClient,
-  ListClustersCommand,
-  ListContainerInstancesCommand,
-  ListServicesCommand,
-} from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListClustersCommand, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
-import type { ReaderInput, ReaderOperation } from '../../shared/reader/port';
 import { mockAccount, REGION } from '../support/mock-account';
+import { mockAccountClients } from '../support/mock-account-clients';
 
 async function run(argv: string[]) {
   const out: string[] = [];
@@ -24,30 +12,16 @@ async function run(argv: string[]) {
 }
 
 describe('ecs-medic audit, against mocked AWS clients behind the live reader', () => {
-  const ecs = mockClient(ECSClient);
-  const ec2 = mockClient(EC2Client);
-  const logs = mockClient(CloudWatchLogsClient);
   const account = mockAccount({ clusters: 3, services: 45, ec2Every: 3, instancesPerEc2Cluster: 3, sharedEvery: 4 });
-  const answer =
-    <K extends ReaderOperation>(operation: K) =>
-    (input: ReaderInput<K>) =>
-      account.reader.read(operation, input);
+  const clients = mockAccountClients(account);
+  const { ecs } = clients;
 
   beforeEach(() => {
     vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-    for (const client of [ecs, ec2, logs]) client.reset();
-    ecs.on(ListClustersCommand).callsFake(answer('ecs:ListClusters'));
-    ecs.on(DescribeClustersCommand).callsFake(answer('ecs:DescribeClusters'));
-    ecs.on(ListServicesCommand).callsFake(answer('ecs:ListServices'));
-    ecs.on(DescribeServicesCommand).callsFake(answer('ecs:DescribeServices'));
-    ecs.on(DescribeTaskDefinitionCommand).callsFake(answer('ecs:DescribeTaskDefinition'));
-    ecs.on(ListContainerInstancesCommand).callsFake(answer('ecs:ListContainerInstances'));
-    ecs.on(DescribeContainerInstancesCommand).callsFake(answer('ecs:DescribeContainerInstances'));
-    ec2.on(DescribeSubnetsCommand).callsFake(answer('ec2:DescribeSubnets'));
-    logs.on(DescribeLogGroupsCommand).callsFake(answer('logs:DescribeLogGroups'));
+    clients.reset();
   });
   afterAll(() => {
-    for (const client of [ecs, ec2, logs]) client.restore();
+    clients.restore();
     vi.unstubAllEnvs();
   });
 
