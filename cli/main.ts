@@ -1,11 +1,13 @@
+import { audit } from './commands/audit';
 import { demo } from './commands/demo';
 import { diagnose } from './commands/diagnose';
 import { explain } from './commands/explain';
+import { lint } from './commands/lint';
 import { rules } from './commands/rules';
 import { echo, terminalSafe } from './terminal';
 import { type Command, type Io, UsageError } from './usage';
 
-const commands: Command[] = [explain, diagnose, demo, rules];
+const commands: Command[] = [explain, diagnose, lint, audit, demo, rules];
 
 const overview = `ecs-medic: says why an Amazon ECS task or service failed, with evidence and the exact fix.
 

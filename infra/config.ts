@@ -22,12 +22,23 @@ export interface EcsMedicConfig {
    * default) for none, because an account whose Lambda quota is the new-account 10 rejects any reservation.
    */
   diagnoseReservedConcurrency: number | null;
+  /** When the configuration audit runs: an EventBridge schedule expression, or "none" for no scheduled audit. */
+  auditSchedule: string | null;
 }
 
 export const CONTEXT_DEFAULTS = {
   dedupWindowMinutes: 60,
   recheckDelayMinutes: 5,
+  auditSchedule: 'rate(1 day)',
 } as const;
+
+/** How often a schedule fires, in seconds (cron expressions: assumed at least weekly). */
+export function schedulePeriodSeconds(expression: string): number {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!rate) return 7 * 24 * 3600;
+  const unit = { minute: 60, hour: 3600, day: 86400 }[(rate[2] as string).replace(/s$/, '') as 'minute' | 'hour' | 'day'];
+  return Number(rate[1]) * unit;
+}
 
 function list(node: Node, key: string): string[] {
   const value: unknown = node.tryGetContext(key);
@@ -61,6 +72,10 @@ export function configFromContext(node: Node): EcsMedicConfig {
     throw new Error(`context slackSecretName must be a secret name, is ${JSON.stringify(slackSecretName)}`);
   }
   const concurrency: unknown = node.tryGetContext('diagnoseReservedConcurrency');
+  const schedule: unknown = node.tryGetContext('auditSchedule') ?? CONTEXT_DEFAULTS.auditSchedule;
+  if (typeof schedule !== 'string' || !(schedule === 'none' || /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(schedule))) {
+    throw new Error(`context auditSchedule must be an EventBridge schedule expression (rate(1 day), cron(0 6 * * ? *)) or "none", is ${JSON.stringify(schedule)}`);
+  }
   return {
     alertEmails,
     slackSecretName: slackSecretName || undefined,
@@ -71,5 +86,6 @@ export function configFromContext(node: Node): EcsMedicConfig {
       concurrency === undefined || concurrency === null || concurrency === 'none'
         ? null
         : wholeNumber(node, 'diagnoseReservedConcurrency', 1, 1000),
+    auditSchedule: schedule === 'none' ? null : schedule,
   };
 }

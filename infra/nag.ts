@@ -7,6 +7,8 @@
 import { type App, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { AUDIT_OPERATIONS } from '../shared/audit/account';
+import type { ReaderOperation } from '../shared/reader/port';
 import { readerStatements } from './reader-policy';
 import type { EcsMedicStack } from './stack';
 
@@ -41,15 +43,26 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
 }
 
+/** Each wildcard resource of a role's reader statements, acknowledged on that role with its reason. */
+function acknowledgeReaderWildcards(stack: EcsMedicStack, role: IConstruct, only?: readonly ReaderOperation[]): void {
+  for (const statement of readerStatements(stack as Stack, stack.clusterNames, only)) {
+    const json = stack.resolve(statement.toStatementJson()) as { Action: string | string[]; Resource: unknown };
+    const actions = ([] as string[]).concat(json.Action);
+    for (const resource of ([] as unknown[]).concat(json.Resource).map(nagText)) {
+      if (resource.includes('*')) acknowledge(role, `AwsSolutions-IAM5[Resource::${resource}]`, wildcardReason(resource, actions));
+    }
+  }
+}
+
 export function acknowledgeNagFindings(stack: EcsMedicStack): void {
-  for (const fn of [stack.diagnose, stack.notify]) {
+  for (const fn of [stack.diagnose, stack.notify, ...(stack.audit ? [stack.audit] : [])]) {
     acknowledge(
       fn,
       'AwsSolutions-L1',
       'nodejs22.x is the runtime the bot is built and tested for (esbuild target node22, Powertools and middy 6 support); the move to nodejs24.x is a deliberate upgrade, not a synth-time default.',
     );
   }
-  for (const queue of [stack.deadLetterQueues.diagnose, stack.deadLetterQueues.notify]) {
+  for (const queue of [stack.deadLetterQueues.diagnose, stack.deadLetterQueues.notify, ...(stack.deadLetterQueues.audit ? [stack.deadLetterQueues.audit] : [])]) {
     acknowledge(
       queue,
       'AwsSolutions-SQS3',
@@ -58,12 +71,10 @@ export function acknowledgeNagFindings(stack: EcsMedicStack): void {
   }
   const diagnoseRole = stack.diagnose.role;
   if (!diagnoseRole) throw new Error('the diagnose function has no role');
-  const clusterNames = stack.clusterNames;
-  for (const statement of readerStatements(stack as Stack, clusterNames)) {
-    const json = stack.resolve(statement.toStatementJson()) as { Action: string | string[]; Resource: unknown };
-    const actions = ([] as string[]).concat(json.Action);
-    for (const resource of ([] as unknown[]).concat(json.Resource).map(nagText)) {
-      if (resource.includes('*')) acknowledge(diagnoseRole, `AwsSolutions-IAM5[Resource::${resource}]`, wildcardReason(resource, actions));
-    }
+  acknowledgeReaderWildcards(stack, diagnoseRole);
+  if (stack.audit) {
+    const auditRole = stack.audit.role;
+    if (!auditRole) throw new Error('the audit function has no role');
+    acknowledgeReaderWildcards(stack, auditRole, AUDIT_OPERATIONS);
   }
 }

@@ -34,6 +34,7 @@ const clusterArns: Scope = ({ ecs, clusters }) => (clusters.length > 0 ? cluster
  */
 export const actionsOnAnyResource = [
   'ecs:DescribeTaskDefinition',
+  'ecs:ListClusters',
   'ecs:ListTasks',
   'ec2:DescribeSubnets',
   'ec2:DescribeRouteTables',
@@ -57,6 +58,7 @@ const scoped: Record<ScopedOperation, Scope> = {
   'ecs:DescribeContainerInstances': inClusters('container-instance'),
   'ecs:DescribeClusters': clusterArns,
   'ecs:ListContainerInstances': clusterArns,
+  'ecs:ListServices': clusterArns,
   'ecs:DescribeCapacityProviders': ({ ecs }) => [ecs('capacity-provider', '*')],
   // Task execution roles, simulated against the secrets they must read.
   'iam:SimulatePrincipalPolicy': ({ stack }) => [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
@@ -68,8 +70,8 @@ const scoped: Record<ScopedOperation, Scope> = {
   ],
 };
 
-/** One statement per distinct resource list, every action named explicitly. */
-export function readerStatements(stack: Stack, clusterNames: readonly string[]): PolicyStatement[] {
+/** One statement per distinct resource list, every action named explicitly; `only` narrows it to some operations (the audit's). */
+export function readerStatements(stack: Stack, clusterNames: readonly string[], only?: readonly ReaderOperation[]): PolicyStatement[] {
   const arns: Arns = {
     ecs: (resource, name) => stack.formatArn({ service: 'ecs', resource, resourceName: name }),
     any: ['*'],
@@ -83,7 +85,8 @@ export function readerStatements(stack: Stack, clusterNames: readonly string[]):
     entry.actions.push(action);
     byResources.set(key, entry);
   };
-  for (const action of actionsOnAnyResource) add(action, everything(arns));
-  for (const [action, scope] of Object.entries(scoped)) add(action, scope(arns));
+  const wanted = (action: string) => only === undefined || (only as readonly string[]).includes(action);
+  for (const action of actionsOnAnyResource) if (wanted(action)) add(action, everything(arns));
+  for (const [action, scope] of Object.entries(scoped)) if (wanted(action)) add(action, scope(arns));
   return [...byResources.values()].map(({ resources, actions }) => new PolicyStatement({ actions, resources }));
 }

@@ -23,10 +23,11 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { INCIDENT_METRICS, METRICS_NAMESPACE } from '../functions/diagnose/metrics';
+import { AUDIT_OPERATIONS } from '../shared/audit/account';
 import { ENV } from '../shared/bot/config';
 import { incidentTableSchema } from '../shared/incidents/store';
 import { ALERT_KEY_PREFIX } from '../shared/notify/once';
-import type { EcsMedicConfig } from './config';
+import { type EcsMedicConfig, schedulePeriodSeconds } from './config';
 import { LAMBDA_BANNER } from './lambda-bundle';
 import { diagnosePatterns, type EventPattern, incidentPattern } from './patterns';
 import { readerStatements } from './reader-policy';
@@ -143,7 +144,9 @@ export class EcsMedicStack extends Stack {
   readonly table: dynamodb.Table;
   readonly recheckQueue: sqs.Queue;
   /** Dead-letter queues, by what they catch. */
-  readonly deadLetterQueues: { diagnose: sqs.Queue; notify: sqs.Queue; recheck: sqs.Queue };
+  readonly deadLetterQueues: { diagnose: sqs.Queue; notify: sqs.Queue; recheck: sqs.Queue; audit?: sqs.Queue };
+  /** The scheduled configuration audit; absent with context auditSchedule "none". */
+  readonly audit: NodejsFunction | undefined;
   readonly diagnoseRules: events.Rule[];
   readonly incidentRule: events.Rule;
   /** The watched clusters' names (context `clusters` may give ARNs); empty for every cluster. */
@@ -297,11 +300,53 @@ export class EcsMedicStack extends Stack {
       targets: [new LambdaFunction(this.notify, { deadLetterQueue: this.deadLetterQueues.notify, ...TARGET_RETRY })],
     });
 
+    this.audit = config.auditSchedule ? this.addAudit(config.auditSchedule) : undefined;
+
     this.addAlarms();
     this.addDashboard();
 
     new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn, description: 'Subscribe more endpoints (AWS Chatbot, SMS…) here' });
     new CfnOutput(this, 'IncidentTableName', { value: this.table.tableName });
+  }
+
+  /**
+   * The audit Lambda on its schedule: read-only toward the account (only the audit's reads), writes
+   * incident events and its incidents. Its incidents stay open for two schedule periods plus an hour,
+   * so a finding seen every run alerts once.
+   */
+  private addAudit(schedule: string): NodejsFunction {
+    const deadLetters = encryptedQueue(this, 'AuditDeadLetters');
+    this.deadLetterQueues.audit = deadLetters;
+    const audit = botFunction(this, 'Audit', {
+      entry: 'audit',
+      description: 'ecs-medic: audits ECS configuration on a schedule and files findings as incidents',
+      memorySize: 1024,
+      // An account with thousands of services finishes inside one run (bench/audit.ts).
+      timeout: Duration.minutes(15),
+      deadLetterQueue: deadLetters,
+      environment: {
+        [ENV.incidentTable]: this.table.tableName,
+        [ENV.eventBus]: 'default',
+        [ENV.auditWindowSeconds]: String(2 * schedulePeriodSeconds(schedule) + 3600),
+        ...(this.clusterNames.length > 0 ? { [ENV.auditClusters]: this.clusterNames.join(',') } : {}),
+      },
+    });
+    for (const statement of readerStatements(this, this.clusterNames, AUDIT_OPERATIONS)) audit.addToRolePolicy(statement);
+    audit.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })] }),
+    );
+    audit.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: INCIDENT_TABLE_ACTIONS,
+        resources: [this.table.tableArn, ...incidentTableSchema.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`)],
+      }),
+    );
+    new events.Rule(this, 'AuditSchedule', {
+      description: `ecs-medic: configuration audit, ${schedule}`,
+      schedule: events.Schedule.expression(schedule),
+      targets: [new LambdaFunction(audit, { deadLetterQueue: deadLetters, ...TARGET_RETRY })],
+    });
+    return audit;
   }
 
   private addAlarms(): void {
@@ -325,6 +370,10 @@ export class EcsMedicStack extends Stack {
     deadLetters('RecheckDeadLettersAlarm', recheck, 'PENDING re-checks that failed three times');
     alarm('DiagnoseErrorsAlarm', this.diagnose.metricErrors({ period }), 'ecs-medic: the diagnose Lambda failed');
     alarm('NotifyErrorsAlarm', this.notify.metricErrors({ period }), 'ecs-medic: the notify Lambda failed');
+    if (this.audit && this.deadLetterQueues.audit) {
+      deadLetters('AuditDeadLettersAlarm', this.deadLetterQueues.audit, 'scheduled audits that failed after retries');
+      alarm('AuditErrorsAlarm', this.audit.metricErrors({ period: Duration.hours(1) }), 'ecs-medic: the audit Lambda failed');
+    }
   }
 
   /**

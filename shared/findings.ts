@@ -13,6 +13,10 @@ export interface ResourceRef {
   task?: string;
   container?: string;
   containerInstance?: string;
+  /** Static checks: the file, the CloudFormation logical id or Terraform address, and a JSON pointer (RFC 6901) to the offending field. */
+  file?: string;
+  logicalId?: string;
+  pointer?: string;
 }
 
 export interface Evidence {

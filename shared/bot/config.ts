@@ -19,6 +19,10 @@ export const ENV = {
   topicArn: 'ECS_MEDIC_TOPIC_ARN',
   /** Secrets Manager secret holding the Slack incoming-webhook URL (optional). */
   slackSecretArn: 'ECS_MEDIC_SLACK_SECRET_ARN',
+  /** Seconds an audit incident stays open without being seen again: longer than the audit schedule's period. */
+  auditWindowSeconds: 'ECS_MEDIC_AUDIT_WINDOW_SECONDS',
+  /** Comma-separated cluster names the audit covers; every cluster when unset. */
+  auditClusters: 'ECS_MEDIC_AUDIT_CLUSTERS',
 } as const;
 
 export const DEFAULTS = {

@@ -124,6 +124,8 @@ export interface IncidentStore {
   resolveIncident(fingerprint: string, eventTime: number, trigger: Trigger): Promise<IncidentRecord | undefined>;
   /** The resolved alert went out. */
   announceResolved(fingerprint: string): Promise<void>;
+  /** The fingerprints filed under a key in the sparse index (open, or resolution not announced): the scheduled audit lists its own this way. */
+  openFingerprints(serviceKey: string): Promise<string[]>;
   /** Claims the service's PENDING re-check for `seconds` for this delivery; its own unsent claim is its again. */
   claimRecheck(serviceKey: string, seconds: number, deliveryId: string): Promise<boolean>;
   /** The re-check message is on the queue. */
@@ -359,6 +361,26 @@ export function dynamoIncidentStore({
     return (await client.send(new GetCommand({ TableName, Key: incidentKey(fingerprint), ConsistentRead: true }))).Item;
   }
 
+  /** The fingerprints a service key files in the sparse index (open, or resolution not announced). */
+  async function indexedFingerprints(serviceKey: string): Promise<string[]> {
+    const fingerprints: string[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName,
+          IndexName: OPEN_BY_SERVICE,
+          KeyConditionExpression: 'serviceKey = :service',
+          ExpressionAttributeValues: { ':service': serviceKey },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const key of page.Items ?? []) fingerprints.push(String(key.pk).slice('incident#'.length));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return fingerprints;
+  }
+
   /** One conditional update: whoever flips an incident opened before the steady state gets it. */
   async function resolveOne(key: Item, eventTime: number, trigger: Trigger): Promise<IncidentRecord | undefined> {
     const now = epoch();
@@ -419,6 +441,8 @@ export function dynamoIncidentStore({
       return answer?.Attributes ? recordOf(answer.Attributes) : undefined;
     },
 
+    openFingerprints: indexedFingerprints,
+
     async steadyState(serviceKey) {
       const { Item: item } = await client.send(new GetCommand({ TableName, Key: steadyKey(serviceKey), ConsistentRead: true }));
       if (!item || Number(item.expiresAt) <= epoch()) return undefined;
@@ -441,28 +465,15 @@ export function dynamoIncidentStore({
         ),
       );
       const resolved: IncidentRecord[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName,
-            IndexName: OPEN_BY_SERVICE,
-            KeyConditionExpression: 'serviceKey = :service',
-            ExpressionAttributeValues: { ':service': serviceKey },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const key of page.Items ?? []) {
-          const incident = await resolveOne({ pk: key.pk }, eventTime, trigger);
-          if (incident?.announced) resolved.push(incident);
-          else if (!incident) {
-            // Resolved earlier but not announced (its resolver failed): finish it.
-            const pending = await readIncident(String(key.pk).slice('incident#'.length));
-            if (pending?.state === 'resolved' && pending.announced === true && pending.resolutionAnnounced === false) resolved.push(recordOf(pending));
-          }
+      for (const fingerprint of await indexedFingerprints(serviceKey)) {
+        const incident = await resolveOne(incidentKey(fingerprint), eventTime, trigger);
+        if (incident?.announced) resolved.push(incident);
+        else if (!incident) {
+          // Resolved earlier but not announced (its resolver failed): finish it.
+          const pending = await readIncident(fingerprint);
+          if (pending?.state === 'resolved' && pending.announced === true && pending.resolutionAnnounced === false) resolved.push(recordOf(pending));
         }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      }
       return resolved;
     },
 

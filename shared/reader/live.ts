@@ -91,6 +91,8 @@ const bindings: {
   'ecs:DescribeTasks': (c, input, o) => c('ecs').then(({ sdk, client }) => client.send(new sdk.DescribeTasksCommand(input), o)),
   'ecs:ListTasks': (c, input, o) => c('ecs').then(({ sdk, client }) => client.send(new sdk.ListTasksCommand(input), o)),
   'ecs:DescribeClusters': (c, input, o) => c('ecs').then(({ sdk, client }) => client.send(new sdk.DescribeClustersCommand(input), o)),
+  'ecs:ListClusters': (c, input, o) => c('ecs').then(({ sdk, client }) => client.send(new sdk.ListClustersCommand(input), o)),
+  'ecs:ListServices': (c, input, o) => c('ecs').then(({ sdk, client }) => client.send(new sdk.ListServicesCommand(input), o)),
   'ecs:DescribeCapacityProviders': (c, input, o) =>
     c('ecs').then(({ sdk, client }) => client.send(new sdk.DescribeCapacityProvidersCommand(input), o)),
   'ecs:DescribeContainerInstances': (c, input, o) =>

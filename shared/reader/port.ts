@@ -37,8 +37,12 @@ import type {
   DescribeTaskDefinitionCommandOutput,
   DescribeTasksCommandInput,
   DescribeTasksCommandOutput,
+  ListClustersCommandInput,
+  ListClustersCommandOutput,
   ListContainerInstancesCommandInput,
   ListContainerInstancesCommandOutput,
+  ListServicesCommandInput,
+  ListServicesCommandOutput,
   ListTasksCommandInput,
   ListTasksCommandOutput,
 } from '@aws-sdk/client-ecs';
@@ -75,6 +79,8 @@ export interface ReaderOperations {
   'ecs:DescribeTasks': { input: DescribeTasksCommandInput; output: Response<DescribeTasksCommandOutput> };
   'ecs:ListTasks': { input: ListTasksCommandInput; output: Response<ListTasksCommandOutput> };
   'ecs:DescribeClusters': { input: DescribeClustersCommandInput; output: Response<DescribeClustersCommandOutput> };
+  'ecs:ListClusters': { input: ListClustersCommandInput; output: Response<ListClustersCommandOutput> };
+  'ecs:ListServices': { input: ListServicesCommandInput; output: Response<ListServicesCommandOutput> };
   'ecs:DescribeCapacityProviders': {
     input: DescribeCapacityProvidersCommandInput;
     output: Response<DescribeCapacityProvidersCommandOutput>;
@@ -153,6 +159,8 @@ const everyOperation: Record<ReaderOperation, true> = {
   'ecs:DescribeTasks': true,
   'ecs:ListTasks': true,
   'ecs:DescribeClusters': true,
+  'ecs:ListClusters': true,
+  'ecs:ListServices': true,
   'ecs:DescribeCapacityProviders': true,
   'ecs:DescribeContainerInstances': true,
   'ecs:ListContainerInstances': true,

@@ -10,6 +10,9 @@ const resourceLabels: [keyof ResourceRef, string][] = [
   ['task', 'task'],
   ['container', 'container'],
   ['containerInstance', 'instance'],
+  ['file', 'file'],
+  ['logicalId', 'resource'],
+  ['pointer', 'at'],
 ];
 
 export function describeResource(resource: ResourceRef): string {

@@ -26,6 +26,7 @@ function assetDirectory(fn: typeof stack.diagnose): string {
 describe.each([
   ['diagnose', () => stack.diagnose],
   ['notify', () => stack.notify],
+  ['audit', () => stack.audit as typeof stack.diagnose],
 ])('%s bundle', (name, fn) => {
   const directory = assetDirectory(fn());
   const bundle = join(directory, 'index.mjs');
@@ -56,6 +57,7 @@ describe.each([
       [ENV.deadLetterQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq',
       [ENV.recheckQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/recheck',
       [ENV.topicArn]: 'arn:aws:sns:us-east-1:123456789012:alerts',
+      AWS_REGION: 'us-east-1',
     });
     try {
       const module = (await import(pathToFileURL(bundle).href)) as { handler?: unknown };

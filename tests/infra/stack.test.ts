@@ -5,6 +5,7 @@
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { AUDIT_OPERATIONS } from '../../shared/audit/account';
 import { ENV } from '../../shared/bot/config';
 import { readerOperations } from '../../shared/reader/port';
 import { buildApp } from '../../infra/build';
@@ -65,13 +66,15 @@ describe('EventBridge rules', () => {
     }
     const incidents = base.resources[base.logicalId(base.stack.incidentRule)]?.Properties;
     expect(incidents?.EventPattern).toEqual(incidentPattern);
-    base.template.resourceCountIs('AWS::Events::Rule', Object.keys(patterns).length + 1);
+    // The diagnose rules, the incident rule and the audit schedule.
+    base.template.resourceCountIs('AWS::Events::Rule', Object.keys(patterns).length + 2);
   });
 
   it('gives every target a DLQ (its function\'s) and a retry policy', () => {
     const expected = new Map([
       [base.logicalId(base.stack.diagnose), base.logicalId(base.stack.deadLetterQueues.diagnose)],
       [base.logicalId(base.stack.notify), base.logicalId(base.stack.deadLetterQueues.notify)],
+      [base.logicalId(base.stack.audit as never), base.logicalId(base.stack.deadLetterQueues.audit as never)],
     ]);
     const rules = Object.values(base.resources).filter((r) => r.Type === 'AWS::Events::Rule');
     for (const rule of rules) {
@@ -260,7 +263,7 @@ describe('encryption and transport', () => {
   it('encrypts every queue and denies non-TLS access to it', () => {
     base.template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     const queues = Object.entries(base.resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id);
-    expect(queues).toHaveLength(4);
+    expect(queues).toHaveLength(5);
     for (const id of queues) {
       base.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
@@ -314,7 +317,7 @@ describe('alarms and dashboard', () => {
   });
 
   it('alarms on each function\'s errors, to the topic', () => {
-    for (const fn of [base.stack.diagnose, base.stack.notify]) {
+    for (const fn of [base.stack.diagnose, base.stack.notify, base.stack.audit as never]) {
       base.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -324,7 +327,7 @@ describe('alarms and dashboard', () => {
         AlarmActions: [topicRef],
       });
     }
-    base.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    base.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 
   it('graphs incidents by rule with a SEARCH over the EcsMedic metrics', () => {
@@ -368,5 +371,44 @@ describe('context', () => {
     expect(() => synth({ recheckDelayMinutes: 20 })).toThrow(/recheckDelayMinutes/);
     expect(() => synth({ alertEmails: 'not-an-address' })).toThrow(/alertEmails/);
     expect(() => synth({ clusters: ['prod cluster'] })).toThrow(/clusters/);
+  });
+});
+
+describe('the scheduled audit', () => {
+  const auditRoleId = base.logicalId(base.stack.audit?.role as never);
+
+  it('runs daily by default, on a schedule rule targeting the audit Lambda', () => {
+    base.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [Match.objectLike({ Arn: arnOf(base.stack.audit as never) })],
+    });
+    expect(base.properties(base.stack.audit as never)).toMatchObject({ Timeout: 900, MemorySize: 1024 });
+    expect(base.variables(base.stack.audit as never)).toMatchObject({ [ENV.auditWindowSeconds]: String(2 * 86400 + 3600) });
+  });
+
+  it('reads only what the audit reads, and writes only incidents and incident events', () => {
+    const actions = roleActions(base.resources, auditRoleId);
+    expect([...actions].sort()).toEqual(
+      [
+        ...AUDIT_OPERATIONS,
+        'events:PutEvents',
+        ...INCIDENT_TABLE_ACTIONS,
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        // Its own DLQ, as the Lambda on-failure destination.
+        'sqs:SendMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+      ].sort(),
+    );
+  });
+
+  it('takes its schedule from context auditSchedule, and "none" removes it', () => {
+    const weekly = synth({ auditSchedule: 'cron(0 6 ? * MON *)' });
+    weekly.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 6 ? * MON *)' });
+    const none = synth({ auditSchedule: 'none' });
+    expect(none.stack.audit).toBeUndefined();
+    expect(Object.values(none.resources).some((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression)).toBe(false);
+    expect(() => synth({ auditSchedule: 'every day' })).toThrow(/context auditSchedule/);
   });
 });

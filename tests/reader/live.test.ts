@@ -24,7 +24,9 @@ import {
   DescribeTasksCommand,
   ECSClient,
   ECSServiceException,
+  ListClustersCommand,
   ListContainerInstancesCommand,
+  ListServicesCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
 import {
@@ -113,6 +115,18 @@ const cases: { [K in ReaderOperation]: Case<K> } = {
     command: DescribeClustersCommand,
     input: { clusters: [CLUSTER], include: ['STATISTICS'] },
     output: { clusters: [{ clusterName: CLUSTER, registeredContainerInstancesCount: 0, pendingTasksCount: 3, capacityProviders: ['asg-cp'] }] },
+  },
+  'ecs:ListClusters': {
+    service: 'ecs',
+    command: ListClustersCommand,
+    input: { maxResults: 100 },
+    output: { clusterArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/${CLUSTER}`] },
+  },
+  'ecs:ListServices': {
+    service: 'ecs',
+    command: ListServicesCommand,
+    input: { cluster: CLUSTER, maxResults: 100 },
+    output: { serviceArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:service/${CLUSTER}/webserver`], nextToken: 'page-2' },
   },
   'ecs:DescribeCapacityProviders': {
     service: 'ecs',
