@@ -1,0 +1,1 @@
+export const UNRECOGNISED_RULE_ID = 'unrecognised-failure';
