@@ -132,6 +132,7 @@ export async function investigate(candidate: Candidate, reader: AccountReader, r
       unchecked.push({ check: `${rule.meta.id} investigation`, reason: errorReason(error) });
     }
   }
+  if (signal.kind === 'text') mergeEvidence(detection.evidence, signal.facts);
   // AWS texts quote environments, presigned URLs and webhooks: no finding carries their secrets.
   return maskFinding({
     rule: rule.meta.id,

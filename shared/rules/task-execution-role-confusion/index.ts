@@ -42,7 +42,7 @@ const unableToAssume = /ECS was unable to assume the role '([^']*)'/i;
 /** An ECR host in a pull that ended in 403: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>`. */
 /** Every text this rule claims says one of these; one test spares the rest (detect runs for every event). */
 const mentionsRoleProblem = /not authorized|AccessDenied|unable to assume the role|execution role ARN|403 Forbidden/i;
-const ecrForbidden = /CannotPullContainerError[\s\S]*?(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^\s:@"]+)[\s\S]*403 Forbidden/i;
+const ecrForbidden = /CannotPullContainerError[\s\S]*?([^\s/"'.]+)\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^\s:@"]+)[\s\S]*403 Forbidden/i;
 
 interface RoleFacts {
   /** The role a text or event names: the denied principal's, or the one ECS could not assume. */
@@ -211,7 +211,7 @@ function detectText(signal: Signal): RoleDetection | null {
 
   const forbidden = ecrForbidden.exec(text);
   if (forbidden) {
-    const repository = { name: forbidden[3] as string, region: forbidden[2] as string, account: forbidden[1] as string };
+    const repository = { name: forbidden[3] as string, region: forbidden[2] as string, account: /^\d{12}$/.test(forbidden[1] ?? '') ? (forbidden[1] as string) : '<account-id>' };
     return detection('execution-role-permissions', { ...base, repository }, signal, 'symptom');
   }
 
