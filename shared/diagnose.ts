@@ -13,7 +13,7 @@ export interface Candidate {
   signal: Signal;
 }
 
-const specificityOrder: Record<Specificity, number> = { 'root-cause': 0, symptom: 1, fallback: 2 };
+const specificityOrder: Record<Specificity, number> = { 'root-cause': 0, symptom: 1, fallback: 2, unrecognised: 3 };
 
 function mergeEvidence(into: Evidence[], more: Evidence[]): void {
   for (const item of more) {
@@ -39,7 +39,7 @@ function indexByKind(rules: readonly AnyRule[]): Map<SignalKind, AnyRule[]> {
 /**
  * Pure and synchronous: every rule judges every signal of its kinds. Returns
  * one candidate per (rule, cause), most likely first; catch-alls are dropped
- * when anything more specific fits.
+ * when anything more specific fits, and the unrecognised next step when anything fits.
  */
 export function detect(signals: readonly Signal[], rules: readonly AnyRule[] = catalogue): Candidate[] {
   const candidates: Candidate[] = [];
@@ -53,8 +53,13 @@ export function detect(signals: readonly Signal[], rules: readonly AnyRule[] = c
       else candidates.push({ rule, detection, signal });
     }
   }
-  const specific = candidates.some((c) => c.detection.specificity !== 'fallback');
-  const kept = specific ? candidates.filter((c) => c.detection.specificity !== 'fallback') : candidates;
+  const recognised = candidates.filter((c) => c.detection.specificity !== 'unrecognised');
+  const specific = recognised.some((c) => c.detection.specificity !== 'fallback');
+  const kept = specific
+    ? recognised.filter((c) => c.detection.specificity !== 'fallback')
+    : recognised.length > 0
+      ? recognised
+      : candidates;
   const order = (c: Candidate) => rules.indexOf(c.rule);
   return kept.sort(
     (a, b) =>
