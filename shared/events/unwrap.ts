@@ -38,7 +38,7 @@ const agentLogPrefix = /^(?:\S+:)?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) \[
 const syslogPrefix = /^[A-Z][a-z]{2} +\d+ \d\d:\d\d:\d\d \S+ [\w.-]+(?:\[\d+\])?: +/;
 const logfmtMessage = /(?:^|\s)msg="((?:[^"\\]|\\.)*)"/;
 const logfmtTime = /(?:^|\s)time="?([0-9T:.+-]+Z?)"?/;
-const tablePrefix = /^\s*(?:Stopped reason|Status reason|Stopped \(|Reason:?|Status:?|Container message:?|Task stopped:)\s*[|:\t]?\s*/i;
+const tablePrefix = /^\s*(?:Stopped reason|Status reason|Reason|Status|Container message|Task stopped)\s*(?:[|:\t]|\s{2,})\s*/i;
 const statusPrefix = /^\s*STOPPED\s*(?:\(\s*|Reason:\s*)/;
 
 const botocore = /An error occurred \((\w+)\) when calling the (\w+) operation(?: \(reached max retries: \d+\))?: (.*)/s;
@@ -129,7 +129,7 @@ function resourceOf(facts: Evidence[]): ResourceRef {
   const found: Record<string, string | undefined> = {};
   for (const { observed } of facts) {
     const arn = parseArn(observed);
-    if (!arn || arn.service !== 'ecs') continue;
+    if (arn?.service !== 'ecs') continue;
     if (/^\d{12}$/.test(arn.account)) found.account ??= arn.account;
     found.region ??= arn.region;
     const [kind, ...path] = arn.resource.split('/');

@@ -68,6 +68,7 @@ const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[
       // A registry answering 401 is always a credentials problem (repositoryCredentials outside ECR).
       /\b401 Unauthorized\b|\bunauthorized: (authentication required|incorrect username or password)/i,
       /unable to get registry auth from asm/i,
+      /CannotPullContainerAuthError/i,
     ],
   },
 ];
@@ -81,11 +82,12 @@ const deniedByIam = [
   /The task can.t pull the image\. Check that the role has the permissions/i,
 ];
 
-const anyPullFailure = /CannotPullContainerError/i;
+/** The agent's pull error names (agent/dockerclient/dockerapi/errors.go:141-204): Container, ECRContainer, ImageManifest, ContainerAuth. */
+const anyPullFailure = /CannotPull\w*Error/i;
 
 /** Every pattern above contains one of these; one test spares the rest on unrelated texts (detect runs for every event). */
 const mentionsPull =
-  /CannotPullContainerError|registry auth|pull rate limit|toomanyrequests|descriptor (for|matching) platform|no matching manifest|manifest for|pull access denied|GetImageBlob|failed to register layer|pull the image|requested access to the resource|Error: image|for pull after error|pull image|while pulling/i;
+  /CannotPull\w*Error|registry auth|pull rate limit|toomanyrequests|descriptor (for|matching) platform|no matching manifest|manifest for|pull access denied|GetImageBlob|failed to register layer|pull the image|requested access to the resource|Error: image|for pull after error|pull image|while pulling/i;
 
 
 export interface PullDetection extends Detection {
