@@ -57,8 +57,8 @@ const cases: { name: string; text: string; source: string; first: [string, strin
   },
   {
     name: "RegisterTaskDefinition's demand for an execution role is the role rule, not a secrets fetch",
-    text: "botocore.errorfactory.ClientException: An error occurred (ClientException) when calling the RegisterTaskDefinition operation: When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.",
-    source: 'https://github.com/fabfuel/ecs-deploy/issues/87',
+    text: "An error occurred (ClientException) when calling the RegisterTaskDefinition operation: When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.",
+    source: 'https://github.com/sil-org/ecs-deploy/issues/180',
     first: ['task-execution-role-confusion', 'execution-role-permissions'],
     never: ['secrets-pull-failure', 'unrecognised-failure'],
   },
@@ -71,8 +71,8 @@ const cases: { name: string; text: string; source: string; first: [string, strin
   },
   {
     name: 'an API error no footgun owns is claimed by no rule: only the generic next step',
-    text: 'ClientException: An error occurred (ClientException) when calling the CreateService operation: TaskDefinition not found.',
-    source: 'https://github.com/Cloud-CV/EvalAI/issues/2419',
+    text: 'ClientException: Too many containers.',
+    source: 'https://github.com/aws/amazon-ecs-cli/issues/184',
     first: ['unrecognised-failure', null],
   },
   {

@@ -4,6 +4,8 @@
  * regression fails, and no rule may claim a text it does not own.
  * `npm run score:real-texts` prints the figures.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isHeldOut, realTexts, scoreCorpus, sourceKey } from './fixtures/real-texts/score';
 
@@ -12,6 +14,20 @@ describe('real-text corpus', () => {
     expect(realTexts.length).toBeGreaterThanOrEqual(60);
     expect(new Set(realTexts.map((c) => sourceKey(c.source))).size).toBeGreaterThanOrEqual(15);
     for (const c of realTexts) expect(c.source).toMatch(/^https:\/\//);
+  });
+
+  it('stays uncited: no rule test, scenario or rule quotes a report the corpus draws on', () => {
+    const root = new URL('..', import.meta.url).pathname;
+    const files = ['tests', 'cli/scenarios', 'shared'].flatMap((dir) =>
+      readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && !join(entry.parentPath, entry.name).includes('real-texts'))
+        .map((entry) => join(entry.parentPath, entry.name)),
+    );
+    const citing = files.flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      return realTexts.filter((c) => text.includes(c.source)).map((c) => `${file}: ${c.source}`);
+    });
+    expect(citing).toEqual([]);
   });
 
   it('holds out about a third of its sources, fixed by hash', () => {

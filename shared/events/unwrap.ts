@@ -97,7 +97,8 @@ function stripLine(line: string, facts: Evidence[]): string {
   if (msg) {
     const time = logfmtTime.exec(rest);
     if (time) facts.push({ source: 'input: log timestamp', observed: time[1] as string });
-    const err = /(?:^|\s)err(?:or)?="((?:[^"\\]|\\.)*)"/.exec(rest);
+    // The error value may be cut short by the paste, closing quote and all.
+    const err = /(?:^|\s)err(?:or)?="((?:[^"\\]|\\.)*)"?/.exec(rest);
     rest = unescapeJson(msg[1] as string) + (err ? `: ${unescapeJson(err[1] as string)}` : '');
   }
   return rest.replace(statusPrefix, '').replace(tablePrefix, '');

@@ -34,7 +34,6 @@ const families: Family[] = [
         text: "CannotPullContainerError: Error response from daemon: pull access denied for 123123123123.dkr.ecr.us-east-1.amazonaws.com/test_image, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
         source: `${AGENT} agent/api/errormessages/error_messages.go:106-118 (the example it documents)`,
       },
-      { text: 'Status reason | CannotPullContainerError: API error (404)', source: 'https://github.com/aws/amazon-ecs-agent/issues/1185' },
     ],
   },
   {
@@ -66,12 +65,8 @@ const families: Family[] = [
     emitter: PULL_DOC,
     examples: [
       {
-        text: 'CannotPullContainerError: inspect image has been retried 1 time(s): failed to resolve ref "artifactoryserver.com:1": unexpected status code [manifests 1]: 401 Unauthorized ',
-        source: 'https://github.com/aws/containers-roadmap/issues/1302',
-      },
-      {
-        text: 'time="2017-03-23T20:05:24.017652552Z" level=error msg="Attempting next endpoint for pull after error: unauthorized: authentication required" ',
-        source: 'https://github.com/aws/amazon-ecs-agent/issues/739',
+        text: 'time="2018-08-30T03:58:30.989044052Z" level=error msg="Not continuing with pull after error: errors:\\ndenied: requested access to the resource is denied\\nunauthorized: authentication required\\n"',
+        source: 'https://github.com/aws/amazon-ecs-agent/issues/1552 (the Docker daemon log of an ECS instance, private Docker Hub image)',
       },
     ],
   },
@@ -81,8 +76,8 @@ const families: Family[] = [
     emitter: PULL_DOC,
     examples: [
       {
-        text: 'CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref 366590864501.dkr.ecr.us-west-2.amazonaws.com/bedrock-proxy-api-ecs:latest@sha256:5de487da52320ad9978f3a7a4f6700910342956c7dcb3b6f955222b4cccbd600: unexpected status from HEAD request to https://366590864501.dkr.ecr.us-west-2.amazonaws.com/v2/bedrock-proxy-api-ecs/blobs/sha256:5de487da52320ad9978f3a7a4f6700910342956c7dcb3b6f955222b4cccbd600: 403 Forbidden',
-        source: 'https://github.com/aws-samples/bedrock-access-gateway/issues/114',
+        text: 'CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref 123456789123.dkr.ecr.us-east-1.amazonaws.com/a2-ecr-app-repo:latest: pulling from host 123456789123.dkr.ecr.us-east-1.amazonaws.com failed with status code [manifests latest]: 403 Forbidden',
+        source: 'https://github.com/aws/aws-cdk/issues/29876',
       },
     ],
   },
@@ -91,8 +86,10 @@ const families: Family[] = [
     owner: ['container-start-failure', null],
     emitter: `${AGENT} agent/dockerclient/dockerapi/errors.go:218-257`,
     examples: [
-      { text: 'STOPPED (CannotCreateContainerError: API error (500): Untar)', source: 'https://github.com/aws/amazon-ecs-cli/issues/194' },
-      { text: 'CannotInspectContainerError: Could not transition to inspecting', source: 'https://github.com/aws/amazon-ecs-agent/issues/336' },
+      {
+        text: 'Essential container in task exited - CannotInspectContainerError: Could not transition to inspecting; timed out after waiting 30s',
+        source: 'seqeralabs/docs platform-enterprise_docs/troubleshooting_and_faqs/aws_troubleshooting.md ("CannotInspectContainerError")',
+      },
     ],
   },
   {
@@ -107,8 +104,12 @@ const families: Family[] = [
     emitter: `${AGENT} agent/dockerclient/dockerapi/errors.go:66-69`,
     examples: [
       {
-        text: '                    "lastStatus": "STOPPED",\n                    "exitCode": 137,\n                    "reason": "OutOfMemoryError: Container killed due to memory usage",\n                    "networkBindings": [],',
-        source: 'https://github.com/transcom/mymove/pull/11213',
+        text: 'OutOfMemoryError: Container killed due to memory usage',
+        source: 'https://docs.aws.amazon.com/AmazonECS/latest/userguide/stopped-task-error-codes.html (../shared/reference/ecs-events.md §8.1)',
+      },
+      {
+        text: '2018-10-24T16:25:53Z [INFO] DockerGoClient: process within container db09e0887a0d3450ed9025319121451e32e805a15863f965166fd37eebc99486 (name: "ecs-intel-bc-demo-60-intel-bc-quorum-a8b5ae84e8c197b30200") died due to OOM',
+        source: 'https://github.com/aws/amazon-ecs-agent/issues/1645 (agent log)',
       },
     ],
   },
@@ -129,12 +130,8 @@ const families: Family[] = [
     emitter: EXECUTION_ROLE,
     examples: [
       {
-        text: "botocore.errorfactory.ClientException: An error occurred (ClientException) when calling the RegisterTaskDefinition operation: When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.",
-        source: 'https://github.com/fabfuel/ecs-deploy/issues/87',
-      },
-      {
-        text: 'An error occurred (ClientException) when calling the RegisterTaskDefinition operation: Private repository authentication requires that the task definition specify a value for executionRoleArn.',
-        source: 'https://github.com/sil-org/ecs-deploy/issues/188',
+        text: "An error occurred (ClientException) when calling the RegisterTaskDefinition operation: When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.",
+        source: 'https://github.com/sil-org/ecs-deploy/issues/180',
       },
     ],
   },
@@ -144,8 +141,8 @@ const families: Family[] = [
     emitter: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html#API_RegisterTaskDefinition_Errors',
     examples: [
       {
-        text: 'Creating new task definition revision\nAn error occurred (ClientException) when calling the RegisterTaskDefinition operation: Role is not valid',
-        source: 'https://github.com/fabfuel/ecs-deploy/issues/231',
+        text: 'An error occurred (ClientException) when calling the RegisterTaskDefinition operation: Role is not valid',
+        source: 'https://github.com/aws-samples/aws-modern-application-workshop/issues/9',
       },
     ],
   },
@@ -166,8 +163,8 @@ const families: Family[] = [
     emitter: API_ERRORS,
     examples: [
       {
-        text: 'An error occurred (PlatformTaskDefinitionIncompatibilityException) when calling the RunTask operation: One or more of the requested capabilities are not supported.',
-        source: 'https://github.com/CircleCI-Public/aws-ecs-orb/issues/121',
+        text: 'com.amazonaws.services.ecs.model.PlatformTaskDefinitionIncompatibilityException: One or more of the requested capabilities are not supported. (Service: AmazonECS; Status Code: 400; Error Code: PlatformTaskDefinitionIncompatibilityException; Request ID: 5ff3e9f4-792e-417d-be96-8e25dd5bb108; Proxy: null)',
+        source: 'https://github.com/jenkinsci/amazon-ecs-plugin/issues/218',
       },
     ],
   },
@@ -177,8 +174,8 @@ const families: Family[] = [
     emitter: API_FAILURES,
     examples: [
       {
-        text: '{"Failures":[{"Arn":"arn:aws:ecs:us-west-2:763396238289:container-instance/eab7ed01-13fa-4280-a8f9-f5e48855e13e","Reason":"AGENT"}],"Tasks":[]}',
-        source: 'https://github.com/aws/amazon-ecs-agent/issues/375',
+        text: 'TaskFailedToStart: AGENT',
+        source: API_FAILURES,
       },
     ],
   },
@@ -199,8 +196,8 @@ const families: Family[] = [
     emitter: SERVICE_EVENTS,
     examples: [
       {
-        text: 'service [mongo-ecs-arbiter](https://eu-west-2.console.aws.amazon.com/ecs/v2/clusters/mongo-ecs-cluster/services/mongo-ecs-arbiter?region=eu-west-2) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
-        source: 'https://github.com/jazztong/mongo-ecs-ha-tf/issues/1',
+        text: 'service [hexo-discord-diffusion-prod] was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
+        source: 'https://github.com/aws-samples/amazon-scalable-infra-discord-diffusion/issues/3',
       },
     ],
   },
@@ -210,8 +207,8 @@ const families: Family[] = [
     emitter: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html',
     examples: [
       {
-        text: '2018-07-17T08:41:11Z [WARN] Managed task [arn:aws:ecs:us-east-1:623124116694:task/b5daebc4-14b6-42a0-baf1-996e119cbeec]: error starting/provisioning container[rdrfappcontainer]; marking its desired status as STOPPED: API error (500): failed to initialize logging driver: ResourceNotFoundException: The specified log group does not exist.\n\tstatus code: 400, request id: 2831992f-899d-11e8-8425-99d434b6599a',
-        source: 'https://github.com/muccg/rdrf/issues/617',
+        text: 'CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist',
+        source: 'https://github.com/cn-terraform/terraform-aws-nexus/issues/35',
       },
     ],
   },
@@ -222,7 +219,7 @@ const families: Family[] = [
     examples: [
       {
         text: 'An error occurred (TargetNotConnectedException) when calling the ExecuteCommand operation: The execute command failed due to an internal error. Try again later.',
-        source: 'https://github.com/aws/amazon-ssm-agent/issues/536',
+        source: 'https://github.com/aws-containers/amazon-ecs-exec-checker/issues/43',
       },
     ],
   },
@@ -232,21 +229,17 @@ const families: Family[] = [
     emitter: `${AGENT} agent/engine/docker_task_engine.go:2451-2452`,
     examples: [
       {
-        text: "2019-06-13T13:55:59Z [WARN] Managed task [arn:aws:ecs:us-east-1:417483828938:task/0a4563d3-ddc4-44ce-9b46-a0cd0eb1d05f]: error starting/provisioning container[~internal~ecs~pause]; marking its desired status as STOPPED: container resource provisioning: failed to setup network namespace: cni setup: invoke eni plugin failed: getInterfaceDeviceName engine: unable to get device with hardware address '02:62:5b:0f:db:fa': engine: device with mac address not found",
-        source: 'https://github.com/aws/amazon-ecs-cni-plugins/issues/93',
+        text: 'level=warn time=2023-08-17T01:40:54Z msg="Error starting/provisioning container[%s (Runtime ID: %s)];" runtimeID="420016e20e00ec2f72aa54fc685d96002ce3cf40db7d9535d38df97edf21b822" error="container resource provisioning: failed to setup network namespace: route ip+net: no such network interface\\nadd network failed\\ngithub.com/aws/amazon-ecs-agent/agent/ecscni.(*cniClient).setupNS\\n\\t/tmp/tmp.8ztO5SAeG9/src/github.com/aws/amazon-ecs-agent/agent/ecscni/plugin_linux.go:68',
+        source: 'https://github.com/aws/amazon-ecs-agent/issues/3853 (structured agent log, cut short)',
       },
     ],
   },
   {
-    family: 'API errors no footgun owns (ClientException: TaskDefinition not found, invalid family, concurrent revisions)',
+    family: 'API errors no footgun owns (e.g. ClientException: Too many containers)',
     owner: ['unrecognised-failure', null],
     emitter: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/CommonErrors.html',
     examples: [
-      {
-        text: 'ClientException: An error occurred (ClientException) when calling the CreateService operation: TaskDefinition not found.',
-        source: 'https://github.com/Cloud-CV/EvalAI/issues/2419',
-      },
-      { text: 'com.amazonaws.services.ecs.model.ClientException: Family contains invalid characters.', source: 'https://github.com/civitaspo/digdag-operator-ecs_task/pull/9' },
+      { text: 'ClientException: Too many containers.', source: 'https://github.com/aws/amazon-ecs-cli/issues/184' },
     ],
   },
 ];

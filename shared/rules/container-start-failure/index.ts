@@ -13,7 +13,7 @@ type StartCause = 'entrypoint-not-found' | 'exec-format' | 'permission-denied' |
 
 /** The agent's container-runtime error names (agent/dockerclient/dockerapi/errors.go) and the runtimes' own wording. */
 const startFailure =
-  /CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|DockerStateError|Cannot start container|ContainerRuntimeTimeoutError|DockerTimeoutError|OCI runtime (create|start) failed|starting container process caused|exec user process caused|executable file not found in \$PATH|exec format error/i;
+  /CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|DockerStateError|Cannot start container|ContainerRuntimeTimeoutError|DockerTimeoutError|OCI runtime (create|start) failed|starting container process caused|exec user process caused|executable file not found|exec format error/i;
 
 const otherRules = [
   /logging driver|logger args|log stream|awslogs/i,
@@ -38,7 +38,11 @@ const causePatterns: readonly { cause: StartCause; patterns: readonly RegExp[] }
     cause: 'permission-denied',
     patterns: [/exec:?\s*\\?"?[^"\s]+\\?"?:\s*permission denied/i, /exec user process caused:?\s*\\?"?permission denied/i],
   },
-  { cause: 'entrypoint-not-found', patterns: [/executable file not found in \$PATH/i] },
+  {
+    cause: 'entrypoint-not-found',
+    // runc's wordings, matched without their ends so a reason cut short still counts.
+    patterns: [/executable file not found/i, /exec:? \\?"[^"\\]+\\?": stat \S+?(\.\.\.|:)? ?no such file/i],
+  },
 ];
 
 /** The program the runtime tried to run: `exec: "node index.js": executable file not found`. */

@@ -52,7 +52,8 @@ const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[
       /manifest for \S+ not found/i,
       // agent/api/errormessages/error_messages.go:98,218: how the agent tells a missing image from a denied pull.
       /The task can.t pull the image\. Check whether the image exists/i,
-      /denied: requested access to the resource is denied/i,
+      // Docker Hub adds "unauthorized: authentication required" when it is the credentials instead.
+      /denied: requested access to the resource is denied(?![\s\S]*\bunauthorized\b)/i,
       // ECR authenticates with the execution role itself: its "pull access denied" means no such repository.
       /pull access denied for [^\s.]+\.dkr\.ecr\.[^,\s]+,? (the )?repository does not exist/i,
       /Error response from daemon: repository (\S+ )?(does not exist|not found)/i,
@@ -67,6 +68,8 @@ const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[
       /CannotPullContainerError.*(401 Unauthorized|unauthorized: authentication required|no basic auth credentials)/i,
       // A registry answering 401 is always a credentials problem (repositoryCredentials outside ECR).
       /\b401 Unauthorized\b|\bunauthorized: (authentication required|incorrect username or password)/i,
+      // 403 from ECR is the execution role's (deniedByIam); from any other registry, its credentials'.
+      /CannotPull\w*Error.*\b403 Forbidden\b/i,
       /unable to get registry auth from asm/i,
       /CannotPullContainerAuthError/i,
     ],
@@ -228,7 +231,7 @@ export default defineRule({
     severity: 'critical',
     signals: ['text', 'task-stopped', 'container-stopped', 'service-action'],
     triggers:
-      'CannotPullContainerError (image not found, connection timeout, Docker Hub rate limit, no platform match, no space left, pull access denied) and the ECR connection failure reported as "unable to pull secrets or registry auth: … connection issue between the task and Amazon ECR"',
+      'CannotPullContainerError and the agent\'s other pull errors (CannotPullECRContainerError, CannotPullContainerAuthError): image not found (also the agent\'s "Check whether the image exists", ECR\'s "repository does not exist"), connection timeout (also "Check your network configuration"), Docker Hub rate limit, no platform match, no space left, a registry outside ECR answering 401 or 403 (repositoryCredentials); and the ECR connection failure reported as "unable to pull secrets or registry auth: … connection issue between the task and Amazon ECR"',
     checks: [
       "the task subnet's route to the internet (NAT gateway, internet gateway or none)",
       'which of the ecr.api, ecr.dkr and S3 VPC endpoints exist in the VPC',
