@@ -78,7 +78,8 @@ function errorReason(error: unknown): string {
 /** The top detection of `rules` for texts an investigation found, as `InvestigationContext.classify` returns it. */
 function classifyWith(rules: readonly AnyRule[], input: string | readonly Signal[]): Classification | undefined {
   const [top] = detect(typeof input === 'string' ? [textSignal(input)] : input, rules);
-  if (!top) return undefined;
+  // "Nothing recognised" is no verdict: the asking rule keeps its own account of the text.
+  if (!top || top.detection.specificity === 'unrecognised') return undefined;
   const { rule, detection } = top;
   return {
     rule: rule.meta.id,
@@ -137,7 +138,7 @@ export async function investigate(candidate: Candidate, reader: AccountReader, r
       unchecked.push({ check: `${rule.meta.id} investigation`, reason: errorReason(error) });
     }
   }
-  if (signal.kind === 'text') mergeEvidence(detection.evidence, signal.facts);
+  if (signal.kind === 'text' && signal.facts) mergeEvidence(detection.evidence, signal.facts);
   // AWS texts quote environments, presigned URLs and webhooks: no finding carries their secrets.
   return maskFinding({
     rule: rule.meta.id,

@@ -31,8 +31,8 @@ interface SignalBase {
 
 export interface TextSignal extends SignalBase {
   kind: 'text';
-  /** What surrounded the failure in the pasted text (ARNs, request ids, timestamps), kept as evidence. */
-  facts: Evidence[];
+  /** What surrounded the failure in a pasted text (ARNs, request ids, timestamps), kept as evidence. */
+  facts?: Evidence[];
 }
 export interface TaskStoppedSignal extends SignalBase {
   kind: 'task-stopped';
