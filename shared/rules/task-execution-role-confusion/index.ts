@@ -182,7 +182,11 @@ function invalidRoleDetection(facts: RoleFacts, signal: Signal): RoleDetection {
     cause: null,
     specificity: 'root-cause',
     explanation: `ECS rejected a role ARN of the task definition: executionRoleArn or taskRoleArn does not name an IAM role ECS can use (a typo, a role in another account, the ARN of something that is not a role, a role deleted since, or one whose trust policy does not allow ecs-tasks.amazonaws.com). ${twoRoles}`,
-    fix: ['# which role ARNs the family uses now, and whether each exists:', 'aws iam get-role --role-name <role-name>'].join('\n'),
+    fix: [
+      '# which role ARNs the task definition names, then whether each exists and trusts ecs-tasks.amazonaws.com:',
+      `aws ecs describe-task-definition --task-definition ${shellArg(facts.family, 'family')} --query 'taskDefinition.[executionRoleArn,taskRoleArn]'`,
+      "aws iam get-role --role-name <role-name> --query 'Role.AssumeRolePolicyDocument'",
+    ].join('\n'),
     evidence: signal.text ? [quoted(signal.source, signal.text)] : [],
     facts,
   };
