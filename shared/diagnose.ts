@@ -13,7 +13,7 @@ export interface Candidate {
   signal: Signal;
 }
 
-const specificityOrder: Record<Specificity, number> = { 'root-cause': 0, symptom: 1, fallback: 2 };
+const specificityOrder: Record<Specificity, number> = { 'root-cause': 0, symptom: 1, fallback: 2, unrecognised: 3 };
 
 function mergeEvidence(into: Evidence[], more: Evidence[]): void {
   for (const item of more) {
@@ -39,7 +39,7 @@ function indexByKind(rules: readonly AnyRule[]): Map<SignalKind, AnyRule[]> {
 /**
  * Pure and synchronous: every rule judges every signal of its kinds. Returns
  * one candidate per (rule, cause), most likely first; catch-alls are dropped
- * when anything more specific fits.
+ * when anything more specific fits, and the unrecognised next step when anything fits.
  */
 export function detect(signals: readonly Signal[], rules: readonly AnyRule[] = catalogue): Candidate[] {
   const candidates: Candidate[] = [];
@@ -53,8 +53,13 @@ export function detect(signals: readonly Signal[], rules: readonly AnyRule[] = c
       else candidates.push({ rule, detection, signal });
     }
   }
-  const specific = candidates.some((c) => c.detection.specificity !== 'fallback');
-  const kept = specific ? candidates.filter((c) => c.detection.specificity !== 'fallback') : candidates;
+  const recognised = candidates.filter((c) => c.detection.specificity !== 'unrecognised');
+  const specific = recognised.some((c) => c.detection.specificity !== 'fallback');
+  const kept = specific
+    ? recognised.filter((c) => c.detection.specificity !== 'fallback')
+    : recognised.length > 0
+      ? recognised
+      : candidates;
   const order = (c: Candidate) => rules.indexOf(c.rule);
   return kept.sort(
     (a, b) =>
@@ -73,7 +78,8 @@ function errorReason(error: unknown): string {
 /** The top detection of `rules` for texts an investigation found, as `InvestigationContext.classify` returns it. */
 function classifyWith(rules: readonly AnyRule[], input: string | readonly Signal[]): Classification | undefined {
   const [top] = detect(typeof input === 'string' ? [textSignal(input)] : input, rules);
-  if (!top) return undefined;
+  // "Nothing recognised" is no verdict: the asking rule keeps its own account of the text.
+  if (!top || top.detection.specificity === 'unrecognised') return undefined;
   const { rule, detection } = top;
   return {
     rule: rule.meta.id,
@@ -132,6 +138,7 @@ export async function investigate(candidate: Candidate, reader: AccountReader, r
       unchecked.push({ check: `${rule.meta.id} investigation`, reason: errorReason(error) });
     }
   }
+  if (signal.kind === 'text' && signal.facts) mergeEvidence(detection.evidence, signal.facts);
   // AWS texts quote environments, presigned URLs and webhooks: no finding carries their secrets.
   return maskFinding({
     rule: rule.meta.id,

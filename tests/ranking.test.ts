@@ -55,6 +55,33 @@ const cases: { name: string; text: string; source: string; first: [string, strin
     first: ['secrets-pull-failure', 'permission'],
     never: ['task-execution-role-confusion'],
   },
+  {
+    name: "RegisterTaskDefinition's demand for an execution role is the role rule, not a secrets fetch",
+    text: "An error occurred (ClientException) when calling the RegisterTaskDefinition operation: When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.",
+    source: 'https://github.com/sil-org/ecs-deploy/issues/180',
+    first: ['task-execution-role-confusion', 'execution-role-permissions'],
+    never: ['secrets-pull-failure', 'unrecognised-failure'],
+  },
+  {
+    name: "the agent's ECR permission denial under \"pull access denied\" is the execution role, not a missing image",
+    text: "CannotPullContainerError: Error response from daemon: pull access denied for 123123123123.dkr.ecr.us-east-1.amazonaws.com/test_image, repository does not exist or may require 'docker login': denied: User: arn:aws:sts::123123123123:assumed-role/BrokenRole/xyz is not authorized to perform: ecr:BatchGetImage on resource: arn:aws:ecr:region:123123123123:repository/test_image because no identity-based policy allows the ecr:BatchGetImage action",
+    source: 'aws/amazon-ecs-agent agent/api/errormessages/error_messages.go:106-114 (the example it documents)',
+    first: ['task-execution-role-confusion', 'execution-role-permissions'],
+    never: ['image-pull-failure'],
+  },
+  {
+    name: 'an API error no footgun owns is claimed by no rule: only the generic next step',
+    text: 'ClientException: Too many containers.',
+    source: 'https://github.com/aws/amazon-ecs-cli/issues/184',
+    first: ['unrecognised-failure', null],
+  },
+  {
+    name: 'a stop timeout is not a start failure',
+    text: "2017-07-13T18:14:45Z [INFO] DockerTimeoutError for 'docker stop' of container; ignoring state change;  task: rcx-director-task-dev-us-west-2:422 arn:aws:ecs:us-west-2:969204706979:task/0878e08e-c28c-4337-bc94-d13eeda5abf3, Status: (RUNNING->STOPPED) Containers: [rcx-director-task-dev-us-west-2 (RUNNING->STOPPED),], container: rcx-director-task-dev-us-west-2(304872096477.dkr.ecr.us-west-2.amazonaws.com/krp/rcx-director:3.2467) (RUNNING->STOPPED), error: Could not transition to stopped; timed out after waiting 1m0s",
+    source: 'https://github.com/aws/amazon-ecs-agent/issues/731',
+    first: ['unrecognised-failure', null],
+    never: ['container-start-failure', 'image-pull-failure'],
+  },
 ];
 
 const ranked = (findings: Finding[]) => findings.map((f) => [f.rule, f.cause]);

@@ -41,7 +41,8 @@ Exit status: 0 whether or not a rule recognised the text; 2 on usage errors.`,
         continue;
       }
       if (texts.length > 1) io.out(`${i > 0 ? '\n' : ''}── ${echo(text)}`);
-      if (findings.length === 0) io.out('No rule recognises this text. If it is an ECS failure, please open an issue with it.');
+      // Unknown texts get the generic next step; only messages that report no failure get nothing.
+      if (findings.length === 0) io.out('No failure in this text: ECS reports it for a user stop, a scale-in, a steady state or a routine change.');
       io.out(findings.map(renderForTerminal).join('\n\n'));
     }
     return 0;

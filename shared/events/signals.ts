@@ -1,6 +1,6 @@
 import type { Service, Task } from '@aws-sdk/client-ecs';
 import { arnName, familyFromTaskDefinitionArn, serviceFromArn } from '../arn';
-import type { ResourceRef } from '../findings';
+import type { Evidence, ResourceRef } from '../findings';
 import type {
   CloudTrailDetail,
   ContainerDetail,
@@ -15,6 +15,7 @@ import type {
   TaskDetail,
   TaskStateChangeEvent,
 } from './types';
+import { unwrap } from './unwrap';
 
 /**
  * A signal is one thing a rule can judge: a failure text with where it came
@@ -30,6 +31,8 @@ interface SignalBase {
 
 export interface TextSignal extends SignalBase {
   kind: 'text';
+  /** What surrounded the failure in a pasted text (ARNs, request ids, timestamps), kept as evidence. */
+  facts?: Evidence[];
 }
 export interface TaskStoppedSignal extends SignalBase {
   kind: 'task-stopped';
@@ -97,8 +100,10 @@ export type Signal =
 export type SignalKind = Signal['kind'];
 export type SignalOf<K extends SignalKind> = Extract<Signal, { kind: K }>;
 
-export function textSignal(text: string): TextSignal {
-  return { kind: 'text', text, source: 'input', resource: {} };
+/** A text a user pasted: the failure is found inside its surroundings first (see unwrap). */
+export function textSignal(pasted: string): TextSignal {
+  const { text, facts, resource } = unwrap(pasted);
+  return { kind: 'text', text, source: 'input', resource, facts };
 }
 
 function envelopeResource(event: EcsEvent): ResourceRef {

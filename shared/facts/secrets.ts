@@ -21,6 +21,9 @@ const secretsFetch = [
   /The task can'?t (pull|retrieve) the secret/i,
   /The task cannot pull secrets from AWS Systems Manager/i,
   /connection issue between the task and AWS (Secrets Manager|Systems Manager)/i,
+  // The EC2 agent's per-secret errors (agent/taskresource/asmsecret/asmsecret.go:312,317).
+  /trying to retrieve secret with value \S+ resulted in error/i,
+  /could not find a secretsmanager secretID from value/i,
 ];
 
 export function isSecretsFetch(text: string): boolean {

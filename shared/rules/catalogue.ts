@@ -18,6 +18,7 @@ import platformVersionDrift from './platform-version-drift';
 import spotInterruption from './spot-interruption';
 import taskRetirement from './task-retirement';
 import essentialContainerExited from './essential-container-exited';
+import unrecognisedFailure from './unrecognised-failure';
 import type { AnyRule } from './rule';
 
 /**
@@ -45,4 +46,5 @@ export const catalogue: readonly AnyRule[] = [
   spotInterruption,
   taskRetirement,
   essentialContainerExited,
+  unrecognisedFailure,
 ];

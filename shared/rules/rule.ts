@@ -7,8 +7,9 @@ import type { ReaderInput, ReaderOperation, ReaderOutput } from '../reader/port'
  * - `root-cause`: the text or fields name the cause (an AccessDenied on a secret).
  * - `symptom`: a seed rule claiming its generic symptom ("Task failed ELB health checks"); its explanation names the other causes.
  * - `fallback`: a catch-all (an essential container exited); dropped when anything more specific fits the same event.
+ * - `unrecognised`: nothing is recognised, only the next step is known; dropped when any other detection fits.
  */
-export type Specificity = 'root-cause' | 'symptom' | 'fallback';
+export type Specificity = 'root-cause' | 'symptom' | 'fallback' | 'unrecognised';
 
 export interface RuleMeta<K extends SignalKind = SignalKind> {
   /** Stable, public: users configure and suppress by it. */

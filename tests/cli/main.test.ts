@@ -58,13 +58,13 @@ describe('ecs-medic explain', () => {
     expect(result?.findings[0]?.rule).toBe('log-group-missing');
   });
 
-  it('reads each non-empty stdin line as its own text with --each-line, in order, [] when unrecognised', async () => {
+  it('reads each non-empty stdin line as its own text with --each-line, in order, the generic next step when unrecognised', async () => {
     const { code, json } = await run(['explain', '--json', '--each-line'], `hello world\n\n${LOG_GROUP_TEXT}\n`);
     expect(code).toBe(0);
     const results = json();
     expect(results.map((r) => r.input)).toEqual(['hello world', LOG_GROUP_TEXT]);
-    expect(results[0]?.findings).toEqual([]);
-    expect(results[1]?.findings.length).toBeGreaterThan(0);
+    expect(results[0]?.findings.map((f: { rule: string }) => f.rule)).toEqual(['unrecognised-failure']);
+    expect(results[1]?.findings.map((f: { rule: string }) => f.rule)).toContain('log-group-missing');
   });
 
   it('reads all of stdin as one text without --each-line', async () => {
@@ -72,10 +72,17 @@ describe('ecs-medic explain', () => {
     expect(json()).toHaveLength(1);
   });
 
-  it('says plainly when nothing is recognised, and still exits 0', async () => {
+  it('says plainly when nothing is recognised, gives the command that shows the full reasons, and still exits 0', async () => {
     const { code, out } = await run(['explain', 'the coffee machine is empty']);
     expect(code).toBe(0);
-    expect(out.join('\n')).toContain('No rule recognises this text');
+    expect(out.join('\n')).toContain('No rule recognises this failure');
+    expect(out.join('\n')).toContain('aws ecs describe-tasks --cluster <cluster> --tasks <task-id>');
+  });
+
+  it('says a normal ECS message is no failure', async () => {
+    const { code, out } = await run(['explain', 'Task stopped by user']);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain('No failure in this text');
   });
 
   it('refuses an empty input', async () => {

@@ -15,6 +15,8 @@ const oomKilled = [
   // "Container killed due to memory usage"; matched without its end so truncated reasons still count.
   /OutOfMemoryError:?\s*Container killed/i,
   /container init was OOM-killed/i,
+  // The EC2 agent's own log line for the same kill (agent/dockerclient/dockerapi/docker_client.go:1109).
+  /DockerGoClient: process within container \S+ .*died due to OOM/i,
 ];
 
 type OomSignal = TextSignal | TaskStoppedSignal | ContainerStoppedSignal;
@@ -171,7 +173,7 @@ export default defineRule({
     severity: 'critical',
     signals: ['text', 'task-stopped', 'container-stopped'],
     triggers:
-      '"OutOfMemoryError: Container killed due to memory usage" in a container reason (exit code 137, sometimes 0), or "container init was OOM-killed (memory limit too low?)" in a CannotStartContainerError',
+      '"OutOfMemoryError: Container killed due to memory usage" in a container reason (exit code 137, sometimes 0), or "container init was OOM-killed (memory limit too low?)" in a CannotStartContainerError; the EC2 agent\'s log line "process within container … died due to OOM"',
     checks: [
       "the container's hard limit and reservation and the task's memory and CPU (ecs:DescribeTaskDefinition)",
       'which limit was hit, and a +50% limit rounded to a valid Fargate size',

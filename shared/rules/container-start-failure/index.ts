@@ -11,8 +11,9 @@ import { firstMatch, quoted, shellArg } from '../text';
  */
 type StartCause = 'entrypoint-not-found' | 'exec-format' | 'permission-denied' | 'disk-full' | 'timeout';
 
+/** The agent's container-runtime error names (agent/dockerclient/dockerapi/errors.go) and the runtimes' own wording. */
 const startFailure =
-  /CannotStartContainerError|CannotCreateContainerError|DockerStateError|Cannot start container|ContainerRuntimeTimeoutError|DockerTimeoutError|OCI runtime (create|start) failed|starting container process caused|exec user process caused|executable file not found in \$PATH|exec format error/i;
+  /CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|DockerStateError|Cannot start container|ContainerRuntimeTimeoutError|DockerTimeoutError|OCI runtime (create|start) failed|starting container process caused|exec user process caused|executable file not found|exec format error/i;
 
 const otherRules = [
   /logging driver|logger args|log stream|awslogs/i,
@@ -24,13 +25,24 @@ const otherRules = [
 /** Checked in order: a disk or timeout failure can mention the entrypoint too. */
 const causePatterns: readonly { cause: StartCause; patterns: readonly RegExp[] }[] = [
   { cause: 'disk-full', patterns: [/devmapper: Thin Pool has \d+ free data blocks/i, /no space left on device/i] },
-  { cause: 'timeout', patterns: [/(ContainerRuntimeTimeoutError|DockerTimeoutError):?\s*Could not transition to (created|started|running)/i] },
+  {
+    cause: 'timeout',
+    patterns: [
+      /(ContainerRuntimeTimeoutError|DockerTimeoutError):?\s*Could not transition to (created|started|running)/i,
+      // errors.go:51 formats every transition timeout as "…; timed out after waiting <duration>".
+      /(ContainerRuntimeTimeoutError|DockerTimeoutError)\b(?!.*\bto stopped\b).*timed out after waiting \d/i,
+    ],
+  },
   { cause: 'exec-format', patterns: [/exec format error/i] },
   {
     cause: 'permission-denied',
     patterns: [/exec:?\s*\\?"?[^"\s]+\\?"?:\s*permission denied/i, /exec user process caused:?\s*\\?"?permission denied/i],
   },
-  { cause: 'entrypoint-not-found', patterns: [/executable file not found in \$PATH/i] },
+  {
+    cause: 'entrypoint-not-found',
+    // runc's wordings, matched without their ends so a reason cut short still counts.
+    patterns: [/executable file not found/i, /exec:? \\?"[^"\\]+\\?": stat \S+?(\.\.\.|:)? ?no such file/i],
+  },
 ];
 
 /** The program the runtime tried to run: `exec: "node index.js": executable file not found`. */
@@ -104,7 +116,7 @@ function classify(text: string): StartCause | null | undefined {
   if (!startFailure.test(text) || otherRules.some((p) => p.test(text))) return undefined;
   for (const { cause, patterns } of causePatterns) if (firstMatch(text, patterns)) return cause;
   // A stop timeout ("Could not transition to stopped") is not a start failure.
-  return /CannotStartContainerError|CannotCreateContainerError/i.test(text) ? null : undefined;
+  return /CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError/i.test(text) ? null : undefined;
 }
 
 export default defineRule({
@@ -115,7 +127,7 @@ export default defineRule({
     severity: 'critical',
     signals: ['text', 'task-stopped', 'container-stopped', 'service-action'],
     triggers:
-      'CannotStartContainerError / CannotCreateContainerError / OCI runtime errors (executable file not found, exec format error, permission denied, devmapper thin pool full) and ContainerRuntimeTimeoutError / DockerTimeoutError start timeouts; not logging, OOM or EFS failures',
+      'CannotStartContainerError / CannotCreateContainerError / CannotInspectContainerError / OCI runtime errors (executable file not found, exec format error, permission denied, devmapper thin pool full) and ContainerRuntimeTimeoutError / DockerTimeoutError start timeouts; not logging, OOM or EFS failures',
     checks: [],
     needs: [],
     causes: ['entrypoint-not-found', 'exec-format', 'permission-denied', 'disk-full', 'timeout'],

@@ -39,6 +39,9 @@ const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[
       /CannotPullContainerError.*(request canceled while waiting for connection|Client\.Timeout exceeded)/i,
       /CannotPullContainerError.*\bdial tcp\b.*(i\/o timeout|connection refused|no route to host)/i,
       /CannotPullContainerError.*context (canceled|deadline exceeded)/i,
+      // The agent's own wording (agent/api/errormessages/error_messages.go:228) and the Docker daemon's.
+      /The task can.t pull the image\. Check your network configuration/i,
+      /CannotPullContainerError.*net\/http: (request canceled|TLS handshake timeout)/i,
     ],
   },
   {
@@ -47,6 +50,15 @@ const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[
       /CannotPullContainerError.*API error \(404\)/i,
       /CannotPullContainerError.*(manifest unknown|: not found\b|Tag \S+ not found in repository)/i,
       /manifest for \S+ not found/i,
+      // agent/api/errormessages/error_messages.go:98,218: how the agent tells a missing image from a denied pull.
+      /The task can.t pull the image\. Check whether the image exists/i,
+      // Docker Hub adds "unauthorized: authentication required" when it is the credentials instead.
+      /denied: requested access to the resource is denied(?![\s\S]*\bunauthorized\b)/i,
+      // ECR authenticates with the execution role itself: its "pull access denied" means no such repository.
+      /pull access denied for [^\s.]+\.dkr\.ecr\.[^,\s]+,? (the )?repository does not exist/i,
+      /Error response from daemon: repository (\S+ )?(does not exist|not found)/i,
+      // Agents before 1.16 reported a missing tag as "Error: image <name> not found".
+      /\bError: image \S+ not found/i,
     ],
   },
   {
@@ -54,19 +66,31 @@ const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[
     patterns: [
       /pull access denied for \S+,? (the )?repository does not exist or may require '?docker login/i,
       /CannotPullContainerError.*(401 Unauthorized|unauthorized: authentication required|no basic auth credentials)/i,
+      // A registry answering 401 is always a credentials problem (repositoryCredentials outside ECR).
+      /\b401 Unauthorized\b|\bunauthorized: (authentication required|incorrect username or password)/i,
+      // 403 from ECR is the execution role's (deniedByIam); from any other registry, its credentials'.
+      /CannotPull\w*Error.*\b403 Forbidden\b/i,
       /unable to get registry auth from asm/i,
+      /CannotPullContainerAuthError/i,
     ],
   },
 ];
 
 /** IAM and KMS denials are other rules' findings, whatever else the text says. */
-const deniedByIam = [/AccessDeniedException/i, /is not authorized to perform/i, /\bKMS\b/i, /dkr\.ecr\..*\b403 Forbidden\b/i];
+const deniedByIam = [
+  /AccessDeniedException/i,
+  /is not authorized to perform/i,
+  /\bKMS\b/i,
+  /dkr\.ecr\..*\b403 Forbidden\b/i,
+  /The task can.t pull the image\. Check that the role has the permissions/i,
+];
 
-const anyPullFailure = /CannotPullContainerError/i;
+/** The agent's pull error names (agent/dockerclient/dockerapi/errors.go:141-204): Container, ECRContainer, ImageManifest, ContainerAuth. */
+const anyPullFailure = /CannotPull\w*Error/i;
 
 /** Every pattern above contains one of these; one test spares the rest on unrelated texts (detect runs for every event). */
 const mentionsPull =
-  /CannotPullContainerError|registry auth|pull rate limit|toomanyrequests|descriptor (for|matching) platform|no matching manifest|manifest for|pull access denied|GetImageBlob|failed to register layer/i;
+  /CannotPull\w*Error|registry auth|pull rate limit|toomanyrequests|descriptor (for|matching) platform|no matching manifest|manifest for|pull access denied|GetImageBlob|failed to register layer|pull the image|requested access to the resource|Error: image|for pull after error|pull image|while pulling/i;
 
 
 export interface PullDetection extends Detection {
@@ -92,9 +116,10 @@ function imageInText(text: string): string | undefined {
 export function registryOf(text: string, signal: Signal): Registry {
   const containerImage = 'container' in signal ? signal.container.image : undefined;
   const image = imageInText(text) ?? containerImage;
-  const ecrImage = /(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\/([^\s:@"',]+))?(?::([^\s@"',]+))?/i.exec(image ?? text);
+  // Pasted texts often mask the registry id (FOO, ****, 123456789): any host label before .dkr.ecr. is ECR.
+  const ecrImage = /([^\s/"'.]+)\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\/([^\s:@"',]+))?(?::([^\s@"',]+))?/i.exec(image ?? text);
   if (ecrImage) {
-    return { image, ecr: true, account: ecrImage[1], region: ecrImage[2], repository: ecrImage[3], tag: ecrImage[4] };
+    return { image, ecr: true, account: /^\d{12}$/.test(ecrImage[1] ?? '') ? ecrImage[1] : undefined, region: ecrImage[2], repository: ecrImage[3], tag: ecrImage[4] };
   }
   const ecrApi = /api\.ecr\.([a-z0-9-]+)\.amazonaws\.com/i.exec(text);
   if (ecrApi || /Amazon ECR|ecr registry auth/i.test(text)) return { image, ecr: true, region: ecrApi?.[1] ?? signal.resource.region };
@@ -206,7 +231,7 @@ export default defineRule({
     severity: 'critical',
     signals: ['text', 'task-stopped', 'container-stopped', 'service-action'],
     triggers:
-      'CannotPullContainerError (image not found, connection timeout, Docker Hub rate limit, no platform match, no space left, pull access denied) and the ECR connection failure reported as "unable to pull secrets or registry auth: … connection issue between the task and Amazon ECR"',
+      'CannotPullContainerError and the agent\'s other pull errors (CannotPullECRContainerError, CannotPullContainerAuthError): image not found (also the agent\'s "Check whether the image exists", ECR\'s "repository does not exist"), connection timeout (also "Check your network configuration"), Docker Hub rate limit, no platform match, no space left, a registry outside ECR answering 401 or 403 (repositoryCredentials); and the ECR connection failure reported as "unable to pull secrets or registry auth: … connection issue between the task and Amazon ECR"',
     checks: [
       "the task subnet's route to the internet (NAT gateway, internet gateway or none)",
       'which of the ecr.api, ecr.dkr and S3 VPC endpoints exist in the VPC',

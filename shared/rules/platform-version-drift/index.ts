@@ -86,6 +86,44 @@ function apiCallDetection(signal: SignalOf<'api-call'>): PlatformDetection | nul
   return behindDetection(requested, family, resource, evidence);
 }
 
+/**
+ * The API's platform-version errors (ECS API Reference, Errors: PlatformUnknownException,
+ * PlatformTaskDefinitionIncompatibilityException), from any SDK or the CLI.
+ */
+const unknownPlatform = /PlatformUnknownException|The specified platform (version )?does not exist/i;
+const incompatiblePlatform =
+  /PlatformTaskDefinitionIncompatibilityException|One or more of the requested capabilities are not supported|platform version (doesn.t|does not) satisfy the required capabilities/i;
+
+function platformErrorDetection(text: string, source: string): PlatformDetection | null {
+  const pinTo = currentPlatform.LINUX;
+  const fix = [
+    `# pin a full version (${pinTo}) or LATEST, on the service or on run-task:`,
+    `aws ecs update-service --cluster <cluster> --service <service> --platform-version ${pinTo} --force-new-deployment`,
+  ].join('\n');
+  const evidence = [{ source, observed: text.length > 600 ? `${text.slice(0, 600)}…` : text }];
+  if (unknownPlatform.test(text)) {
+    return {
+      version: 'unknown',
+      cause: 'unknown-version',
+      specificity: 'root-cause',
+      severity: 'critical',
+      explanation: `ECS does not know the Fargate platform version that was asked for. Versions are full triples (1.4.0, not 1.4) or LATEST, and Linux and Windows have their own (1.4.0 and 1.0.0); a version for the other family, or one that was retired, is unknown too.`,
+      fix,
+      evidence,
+    };
+  }
+  if (!incompatiblePlatform.test(text)) return null;
+  return {
+    version: 'unknown',
+    cause: null,
+    specificity: 'root-cause',
+    severity: 'critical',
+    explanation: `The Fargate platform version the task would run on lacks a capability its task definition requires, so ECS refused to start it. ${below14} The text does not say which capability: EFS volumes, ephemeral storage above 20 GiB, secrets as environment variables, FireLens and the ECS Exec agent are among those that need 1.4.0.`,
+    fix,
+    evidence,
+  };
+}
+
 function taskDetection(signal: SignalOf<'task-state'>): PlatformDetection | null {
   const { task } = signal;
   const fargate = task.launchType === 'FARGATE' || /^FARGATE/.test(task.capacityProviderName ?? '');
@@ -111,20 +149,22 @@ export default defineRule({
     title: 'Fargate platform version is unpinned, mixed within a service, or behind the current one',
     seed: 10,
     severity: 'info',
-    signals: ['api-call', 'task-state'],
+    signals: ['api-call', 'task-state', 'text'],
     triggers:
-      'CloudTrail CreateService/UpdateService/RunTask for Fargate with platformVersion LATEST or unset (info) or pinned below the current version; a RUNNING Fargate task whose resolved platformVersion is below the current one',
+      'CloudTrail CreateService/UpdateService/RunTask for Fargate with platformVersion LATEST or unset (info) or pinned below the current version; a RUNNING Fargate task whose resolved platformVersion is below the current one; the API errors PlatformUnknownException (critical) and PlatformTaskDefinitionIncompatibilityException (critical), failed calls or pasted texts',
     checks: [
       "the service's requested platform version (DescribeServices)",
       "the resolved platformVersion of each of the service's running tasks (one ListTasks + one DescribeTasks), to find mixed versions",
     ],
     needs: ['ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks'],
-    causes: ['unpinned', 'behind-latest', 'mixed-versions'],
+    causes: ['unpinned', 'behind-latest', 'mixed-versions', 'unknown-version'],
     autoFix: null,
   },
 
   detect(signal) {
-    return signal.kind === 'api-call' ? apiCallDetection(signal) : taskDetection(signal);
+    if (signal.kind === 'text') return platformErrorDetection(signal.text, signal.source);
+    if (signal.kind === 'task-state') return taskDetection(signal);
+    return signal.detail.errorCode ? platformErrorDetection(`${signal.detail.errorCode}: ${signal.text}`, signal.source) : apiCallDetection(signal);
   },
 
   async investigate(detection, signal, context): Promise<Refinement | undefined> {

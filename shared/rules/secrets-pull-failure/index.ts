@@ -32,7 +32,7 @@ const causePatterns: ReadonlyArray<readonly [Cause, readonly RegExp[]]> = [
   ['permission', [/AccessDenied/i, /not authorized to perform/i]],
   [
     'not-found',
-    [/ResourceNotFound/i, /can'?t find the specified secret/i, /ParameterNotFound/i, /invalid parameters?:/i, /can'?t retrieve the secret with ARN/i],
+    [/ResourceNotFound/i, /can'?t find the specified secret/i, /ParameterNotFound/i, /invalid parameters?:/i, /can'?t retrieve the secret with ARN/i, /could not find a secretsmanager secretID/i],
   ],
   ['invalid-json', [/did not contain json key/i, /looking for beginning of value/i, /unable to unmarshal/i]],
   [

@@ -37,12 +37,19 @@ const agentContext = /CannotPull\w*ContainerError|ResourceInitializationError|re
 const ecrDenied = /not authorized to perform:?\s*(ecr:(?:GetAuthorizationToken|BatchGetImage|GetDownloadUrlForLayer|BatchCheckLayerAvailability))/i;
 const loggingDriver = /logger args|logging driver|Cloudwatch log (stream|group)/i;
 const logsAction = /logs:(CreateLogStream|CreateLogGroup|PutLogEvents)/i;
-const noExecutionRole = /requires task definition to have execution role ARN to support ([^.]+)/i;
+/**
+ * RegisterTaskDefinition's ClientExceptions for a feature the agent serves with the execution role
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
+ */
+const noExecutionRole =
+  /requires task definition to have execution role ARN to support ([^.]+)|(container secrets), you must also specify a value for '?executionRoleArn|(Private repository authentication) requires that the task definition specify a value for '?executionRoleArn/i;
+/** RegisterTaskDefinition's answer to a role ARN that names no usable role. */
+const invalidRole = /\bRole is not valid\b/i;
 const unableToAssume = /ECS was unable to assume the role '([^']*)'/i;
 /** An ECR host in a pull that ended in 403: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>`. */
 /** Every text this rule claims says one of these; one test spares the rest (detect runs for every event). */
-const mentionsRoleProblem = /not authorized|AccessDenied|unable to assume the role|execution role ARN|403 Forbidden/i;
-const ecrForbidden = /CannotPullContainerError[\s\S]*?(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^\s:@"]+)[\s\S]*403 Forbidden/i;
+const mentionsRoleProblem = /not authorized|AccessDenied|unable to assume the role|execution role ARN|executionRoleArn|Role is not valid|403 Forbidden/i;
+const ecrForbidden = /CannotPullContainerError[\s\S]*?([^\s/"'.]+)\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^\s:@"]+)[\s\S]*403 Forbidden/i;
 
 interface RoleFacts {
   /** The role a text or event names: the denied principal's, or the one ECS could not assume. */
@@ -169,6 +176,22 @@ function detection(cause: Cause, facts: RoleFacts, signal: Signal, specificity: 
   };
 }
 
+/** The role family with no known cause: which ARN ECS rejected, and why, needs the task definition and IAM. */
+function invalidRoleDetection(facts: RoleFacts, signal: Signal): RoleDetection {
+  return {
+    cause: null,
+    specificity: 'root-cause',
+    explanation: `ECS rejected a role ARN of the task definition: executionRoleArn or taskRoleArn does not name an IAM role ECS can use (a typo, a role in another account, the ARN of something that is not a role, a role deleted since, or one whose trust policy does not allow ecs-tasks.amazonaws.com). ${twoRoles}`,
+    fix: [
+      '# which role ARNs the task definition names, then whether each exists and trusts ecs-tasks.amazonaws.com:',
+      `aws ecs describe-task-definition --task-definition ${shellArg(facts.family, 'family')} --query 'taskDefinition.[executionRoleArn,taskRoleArn]'`,
+      "aws iam get-role --role-name <role-name> --query 'Role.AssumeRolePolicyDocument'",
+    ].join('\n'),
+    evidence: signal.text ? [quoted(signal.source, signal.text)] : [],
+    facts,
+  };
+}
+
 /** A RegisterTaskDefinition call whose request names the same role twice. */
 function sameRoleRegistration(signal: Signal): RoleDetection | null {
   if (signal.kind !== 'api-call' || signal.detail.eventName !== 'RegisterTaskDefinition') return null;
@@ -197,7 +220,11 @@ function detectText(signal: Signal): RoleDetection | null {
   if (assume) return detection('trust-policy', { ...base, role: roleNameOf(assume[1]) ?? assume[1] }, signal);
 
   const missing = noExecutionRole.exec(text);
-  if (missing) return detection('execution-role-permissions', { ...base, missingExecutionRole: missing[1] }, signal);
+  if (missing) {
+    const feature = missing[1] ?? missing[2] ?? 'private registry authentication (repositoryCredentials)';
+    return detection('execution-role-permissions', { ...base, missingExecutionRole: feature }, signal);
+  }
+  if (invalidRole.test(text)) return invalidRoleDetection(base, signal);
 
   const ecr = ecrDenied.exec(text);
   // An ECR denial outside ECS (a CI box logging in) is not this rule's: require the agent's wording or a task session.
@@ -211,7 +238,7 @@ function detectText(signal: Signal): RoleDetection | null {
 
   const forbidden = ecrForbidden.exec(text);
   if (forbidden) {
-    const repository = { name: forbidden[3] as string, region: forbidden[2] as string, account: forbidden[1] as string };
+    const repository = { name: forbidden[3] as string, region: forbidden[2] as string, account: /^\d{12}$/.test(forbidden[1] ?? '') ? (forbidden[1] as string) : '<account-id>' };
     return detection('execution-role-permissions', { ...base, repository }, signal, 'symptom');
   }
 
@@ -304,7 +331,7 @@ export default defineRule({
     severity: 'critical',
     signals: ['text', 'task-stopped', 'container-stopped', 'service-action', 'api-call'],
     triggers:
-      'ECR or awslogs AccessDenied for the agent, CannotPullContainerError 403 Forbidden from an ECR host, "requires task definition to have execution role ARN", an application AccessDenied whose principal is a task session (or an ECS instance role), "ECS was unable to assume the role", or a RegisterTaskDefinition with the same role twice',
+      'ECR or awslogs AccessDenied for the agent, CannotPullContainerError 403 Forbidden from an ECR host, "requires task definition to have execution role ARN" and RegisterTaskDefinition\'s other ClientExceptions for a missing executionRoleArn (container secrets, private registry authentication) or "Role is not valid", an application AccessDenied whose principal is a task session (or an ECS instance role), "ECS was unable to assume the role", or a RegisterTaskDefinition with the same role twice',
     checks: [
       'the executionRoleArn and taskRoleArn of the task definition (ecs:DescribeTaskDefinition): missing, the same, and which one the denied principal is',
       'whether the role that needs the denied action (for a 403 from ECR: the pull actions on the repository) is allowed it, and whether the other role is instead: the permission on the wrong role (iam:SimulatePrincipalPolicy, once per role)',
@@ -319,7 +346,7 @@ export default defineRule({
   },
 
   async investigate(detection, signal, context) {
-    if (signal.kind === 'api-call') return undefined;
+    if (signal.kind === 'api-call' || detection.cause === null) return undefined;
     const cause = detection.cause as Cause;
     const taskDefinition = taskDefinitionArnOf(signal);
     if (!taskDefinition) {
