@@ -3,6 +3,7 @@
  * policy simulator decides for a role, and the exact commands that grant a
  * role what it lacks.
  */
+import { createHash } from 'node:crypto';
 import type { OrganizationsDecisionDetail, ResourceSpecificResult } from '@aws-sdk/client-iam';
 import { parseArn } from '../arn';
 import type { Signal } from '../events/signals';
@@ -47,11 +48,20 @@ export const ecsTasksTrustPolicy = JSON.stringify({
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
 
-/** `aws iam put-role-policy` granting `actions` on `resources` to a role; placeholders stay readable. */
+/**
+ * The name of an inline policy ecs-medic owns: its purpose and a hash of the document. Pasting the
+ * command twice writes the same document under the same name, and it can never replace a policy
+ * the role already has under another document (PutRolePolicy overwrites a name that exists).
+ */
+export function ownedPolicyName(purpose: string, document: string): string {
+  return `ecs-medic-${purpose}-${createHash('sha256').update(document).digest('hex').slice(0, 12)}`;
+}
+
+/** `aws iam put-role-policy` granting `actions` on `resources` to a role, under a name ecs-medic owns; placeholders stay readable. */
 export function putRolePolicy(
   role: string | undefined,
   rolePlaceholder: string,
-  policyName: string,
+  purpose: string,
   actions: readonly string[],
   resources: readonly string[],
 ): string {
@@ -65,7 +75,7 @@ export function putRolePolicy(
       },
     ],
   });
-  return `aws iam put-role-policy --role-name ${shellArg(role, rolePlaceholder)} --policy-name ${policyName} --policy-document ${shellArg(document, 'policy')}`;
+  return `aws iam put-role-policy --role-name ${shellArg(role, rolePlaceholder)} --policy-name ${ownedPolicyName(purpose, document)} --policy-document ${shellArg(document, 'policy')}`;
 }
 
 /** The task definition a signal is about, when it carries one (task events). */

@@ -147,7 +147,7 @@ async function createPermission(
   const role = roleNameOf(executionRoleArn);
   const likely = {
     explanation: 'awslogs-create-group is set, so the task execution role most likely lacks logs:CreateLogGroup (AmazonECSTaskExecutionRolePolicy does not include it).',
-    fix: [putRolePolicy(role, 'task-execution-role', 'ecs-create-log-group', ['logs:CreateLogGroup'], ['arn:aws:logs:<region>:<account-id>:log-group:<awslogs-group>:*']), 'or create the group once:'],
+    fix: [putRolePolicy(role, 'task-execution-role', 'create-log-group', ['logs:CreateLogGroup'], ['arn:aws:logs:<region>:<account-id>:log-group:<awslogs-group>:*']), 'or create the group once:'],
   };
   if (!executionRoleArn || !account) {
     context.unchecked('whether the task execution role may logs:CreateLogGroup', executionRoleArn ? 'the signal names no account' : 'the task definition has no execution role');
@@ -178,6 +178,6 @@ async function createPermission(
   }
   return {
     explanation: `awslogs-create-group is set, but ${role} may not logs:CreateLogGroup on ${refused.join(', ')} (simulated; AmazonECSTaskExecutionRolePolicy does not include it), so ECS could not create it.${notes.length > 0 ? ` ${notes.join(' ')}` : ''}`,
-    fix: [putRolePolicy(role, 'task-execution-role', 'ecs-create-log-group', ['logs:CreateLogGroup'], refused), 'or create the group once:'],
+    fix: [putRolePolicy(role, 'task-execution-role', 'create-log-group', ['logs:CreateLogGroup'], refused), 'or create the group once:'],
   };
 }

@@ -106,7 +106,7 @@ function fixFor(cause: Cause | null, f: SecretFacts): string {
         putRolePolicy(
           f.role,
           'task-execution-role',
-          'ecs-read-secrets',
+          'read-secrets',
           [f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'],
           f.resources.length > 0 ? f.resources.map(policyResource) : [placeholderFor(f.store)],
         ),
@@ -117,7 +117,7 @@ function fixFor(cause: Cause | null, f: SecretFacts): string {
         f.store === 'ssm'
           ? `aws ssm describe-parameters --parameter-filters Key=Name,Values=${shellArg(target && parameterNameOf(target), 'parameter-name')} --query 'Parameters[0].KeyId' --region ${region}`
           : `aws secretsmanager describe-secret --secret-id ${shellArg(target && secretIdOf(target), 'secret-arn')} --query KmsKeyId --output text --region ${region}`,
-        putRolePolicy(f.role, 'task-execution-role', 'ecs-decrypt-secrets', ['kms:Decrypt'], ['<kms-key-arn>']),
+        putRolePolicy(f.role, 'task-execution-role', 'decrypt-secrets', ['kms:Decrypt'], ['<kms-key-arn>']),
         'and check that the key policy allows the account (or the role) to use the key: aws kms get-key-policy --key-id <kms-key-arn> --policy-name default',
       ].join('\n');
     case 'network': {
@@ -143,7 +143,7 @@ function fixFor(cause: Cause | null, f: SecretFacts): string {
     case null:
       return [
         'Check, in this order:',
-        `1. ${putRolePolicy(f.role, 'task-execution-role', 'ecs-read-secrets', [f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'], f.resources.length > 0 ? f.resources.map(policyResource) : [placeholderFor(f.store)])}`,
+        `1. ${putRolePolicy(f.role, 'task-execution-role', 'read-secrets', [f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'], f.resources.length > 0 ? f.resources.map(policyResource) : [placeholderFor(f.store)])}`,
         '2. if the secret uses a customer managed KMS key, kms:Decrypt on that key for the same role;',
         `3. a route from the task's subnets to ${f.store === 'ssm' ? 'SSM' : 'Secrets Manager'}: a VPC endpoint (com.amazonaws.${f.region ?? '<region>'}.${f.store === 'ssm' ? 'ssm' : 'secretsmanager'}), a NAT gateway or a public IP, with outbound 443 allowed;`,
         `4. that the secret exists in ${f.region ?? 'the task\'s Region'} under the ARN in valueFrom.`,
@@ -185,11 +185,9 @@ function keyPolicyStatement(roleArn: string): string {
 function accountFix(f: SecretFacts & { roleArn: string; policies: readonly string[] }): string | undefined {
   const lines: string[] = [];
   const role = shellArg(f.role, 'task-execution-role');
-  // put-role-policy replaces an inline policy of the same name: never reuse one the simulation showed.
-  const fresh = (base: string) => (f.policies.includes(base) ? `${base}-${f.policies.length + 1}` : base);
   const grantable = f.denied.filter((d) => d.decision.decision === 'implicitDeny' && !d.decision.deniedBy).map((d) => d.arn);
   if (grantable.length > 0) {
-    lines.push(putRolePolicy(f.role, 'task-execution-role', fresh('ecs-read-secrets'), readActionsOf(grantable), grantable.map(policyResource)));
+    lines.push(putRolePolicy(f.role, 'task-execution-role', 'read-secrets', readActionsOf(grantable), grantable.map(policyResource)));
   }
   for (const { arn, store, decision } of f.denied.filter((d) => d.decision.decision === 'explicitDeny' || d.decision.deniedBy)) {
     lines.push(
@@ -201,7 +199,7 @@ function accountFix(f: SecretFacts & { roleArn: string; policies: readonly strin
     );
   }
   const iamKeys = f.blockedKeys.filter((k) => k.why === 'iam').map((k) => k.arn);
-  if (iamKeys.length > 0) lines.push(putRolePolicy(f.role, 'task-execution-role', fresh('ecs-decrypt-secrets'), ['kms:Decrypt'], iamKeys));
+  if (iamKeys.length > 0) lines.push(putRolePolicy(f.role, 'task-execution-role', 'decrypt-secrets', ['kms:Decrypt'], iamKeys));
   for (const key of f.blockedKeys) {
     if (key.why === 'key-policy') {
       lines.push(

@@ -95,7 +95,7 @@ function fixFor(cause: Cause, f: RoleFacts): string {
       }
       if (f.action?.toLowerCase() === 'logs:createloggroup') {
         return [
-          putRolePolicy(f.role, 'task-execution-role', 'ecs-create-log-group', ['logs:CreateLogGroup'], [f.resource ?? 'arn:aws:logs:<region>:<account-id>:log-group:<awslogs-group>:*']),
+          putRolePolicy(f.role, 'task-execution-role', 'create-log-group', ['logs:CreateLogGroup'], [f.resource ?? 'arn:aws:logs:<region>:<account-id>:log-group:<awslogs-group>:*']),
           `(awslogs-create-group needs logs:CreateLogGroup, which ${executionManagedPolicy} does not include; or create the group once and drop awslogs-create-group.)`,
         ].join('\n');
       }
