@@ -43,10 +43,8 @@ export function deniedResource(text: string): string | undefined {
 }
 
 /** The trust policy that lets ECS tasks assume a role (task role and task execution role alike). */
-export const ecsTasksTrustPolicy = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
+export const ecsTasksTrustStatement = { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' };
+export const ecsTasksTrustPolicy = JSON.stringify({ Version: '2012-10-17', Statement: [ecsTasksTrustStatement] });
 
 /**
  * The name of an inline policy ecs-medic owns: its purpose and a hash of the document. Pasting the

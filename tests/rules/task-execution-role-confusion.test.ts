@@ -100,7 +100,7 @@ ruleTester(rule, {
       text: UNABLE_TO_ASSUME,
       source: UNABLE_TO_ASSUME_SOURCE,
       cause: 'trust-policy',
-      fixIncludes: ['aws iam update-assume-role-policy --role-name MythicalMysfitsCoreStack-ECSTaskRole-FXO3A6J08BN', 'ecs-tasks.amazonaws.com', 'iam:PassRole'],
+      fixIncludes: ['aws iam get-role --role-name MythicalMysfitsCoreStack-ECSTaskRole-FXO3A6J08BN --query Role.AssumeRolePolicyDocument', 'ecs-tasks.amazonaws.com', 'iam:PassRole'],
     },
     {
       name: 'the same, as the reason of a SERVICE_TASK_CONFIGURATION_FAILURE service action',

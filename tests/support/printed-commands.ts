@@ -10,8 +10,8 @@
  *    that names an `aws <service> <operation>` is prose around a command, which breaks when pasted.
  * 2. **Placeholders the event or the account named.** A `<placeholder>` for a value the signal
  *    (its text, event and resource) or a read of the account gave: see `knownPlaceholders`.
- *    Other placeholders may stay; they are replaced by a dummy (`1` for a number, else
- *    `placeholder`) before the command is run.
+ *    Other placeholders may stay; they are replaced by a dummy of their kind (`dummies`) before
+ *    the command is run.
  * 3. **The real AWS CLI rejects it.** Each command runs through AWS CLI v1's own driver against a
  *    dead endpoint (tests/support/aws_cli_check.py): only "Could not connect to the endpoint URL"
  *    passes, i.e. the command parsed and passed parameter validation.
@@ -35,7 +35,7 @@
  * 5. **Known to fail at the API.** `update-service --capacity-provider-strategy` without
  *    `--force-new-deployment` (ECS rejects a strategy change that does not start a new deployment).
  */
-import { ownedPolicyName } from '../../shared/rules/task-execution-role-confusion/iam';
+import { ownedPolicyName } from '../../shared/facts/iam';
 import type { ResourceRef } from '../../shared/findings';
 
 export interface PrintedFix {
@@ -74,7 +74,19 @@ const knownPlaceholders: { names: RegExp; known(fix: PrintedFix): boolean }[] = 
   { names: /^secret-arn$/, known: (f) => /"ARN":"arn:aws[a-z-]*:secretsmanager:/.test(f.read) },
 ];
 
-const NUMERIC_PLACEHOLDER = /\d|^n$|seconds|count|size|vcpus|value/;
+/**
+ * A dummy the CLI's own validation accepts where a real value would go: AWS ids and ARNs have
+ * minimum lengths, numbers must parse. Only what the CLI checks matters; the endpoint is dead.
+ */
+const dummies: [RegExp, string][] = [
+  [/\barn\b/, 'arn:aws:iam::123456789012:role/placeholder-0123456789abcdef'],
+  [/subnet/, 'subnet-0123456789abcdef0'],
+  [/\bsg\b|security-group/, 'sg-0123456789abcdef0'],
+  [/vpc/, 'vpc-0123456789abcdef0'],
+  [/route-table/, 'rtb-0123456789abcdef0'],
+  [/nat-gateway/, 'nat-0123456789abcdef0'],
+  [/\d|^n$|seconds|count|size|vcpus|value/, '1'],
+];
 
 /** A line that names an aws command without being one. */
 const COMMAND_IN_PROSE = /(?:^|[^\w./-])aws [a-z0-9-]+ [a-z][a-z0-9-]*\b/;
@@ -97,7 +109,7 @@ function placeholdersOf(line: string): string[] {
 }
 
 function withDummies(line: string): string {
-  return line.replace(/<([^<>\n]+)>/g, (_all, name: string) => (NUMERIC_PLACEHOLDER.test(name) ? '1' : 'placeholder'));
+  return line.replace(/<([^<>\n]+)>/g, (_all, name: string) => dummies.find(([names]) => names.test(name))?.[1] ?? 'placeholder');
 }
 
 function option(argv: readonly string[], name: string): string | undefined {

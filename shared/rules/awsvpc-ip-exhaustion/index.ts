@@ -39,7 +39,7 @@ function subnetFix(signal: Signal, subnets: readonly string[]): string {
     'See how many addresses each subnet has left:',
     `aws ec2 describe-subnets --subnet-ids ${ids} --query 'Subnets[].[SubnetId,AvailabilityZone,CidrBlock,AvailableIpAddressCount]'`,
     'Then give the tasks larger subnets (a /20 has 4,091 usable addresses) in more Availability Zones:',
-    `aws ecs update-service ${serviceArgs(signal.resource)} --network-configuration 'awsvpcConfiguration={subnets=[<subnet-a>,<subnet-b>],securityGroups=[<security-group>]}'`,
+    `aws ecs update-service ${serviceArgs(signal.resource)} --network-configuration 'awsvpcConfiguration={subnets=[<subnet-a>,<subnet-b>],securityGroups=[<security-group>],assignPublicIp=<assign-public-ip>}'`,
   ].join('\n');
 }
 
