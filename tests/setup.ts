@@ -49,4 +49,4 @@ afterAll(async () => {
   }
   const { problems } = await problemsOf(printed, cliAt(cli.url));
   if (problems.length > 0) throw new Error(`printed fixes that do not paste safely:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-});
+}, 120_000);

@@ -6,6 +6,7 @@ import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/secrets-pull-failure';
 import { keyPolicyAccess } from '../../shared/rules/secrets-pull-failure/key-policy';
 import { SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn, sampleTaskDefinition, stoppedTaskEvent } from '../fixtures/events';
+import { ownedPolicyName } from '../../shared/facts/iam';
 import { ruleTester } from '../rule-tester';
 import { countingReader } from '../support/counting-reader';
 
@@ -418,10 +419,12 @@ describe('secrets-pull-failure: IAM and KMS in the account', () => {
       source: 'kms:GetKeyPolicy',
       observed: `${keyB}: statement "Allow use of the key" allows ${scenarioRole} kms:Decrypt`,
     });
-    // Only the refused secret, by its full ARN, under a policy name that does not replace the role's existing ecs-read-secrets.
+    // Only the refused secret, by its full ARN, under a name ecs-medic owns: never the role's existing ecs-read-secrets, which it would replace.
+    const document = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"${adcSecret}"}]}`;
     expect(finding?.fix).toBe(
-      `aws iam put-role-policy --role-name ${scenarioRole} --policy-name ecs-read-secrets-2 --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"${adcSecret}"}]}'`,
+      `aws iam put-role-policy --role-name ${scenarioRole} --policy-name ${ownedPolicyName('read-secrets', document)} --policy-document '${document}'`,
     );
+    expect(finding?.fix).not.toContain('--policy-name ecs-read-secrets ');
     expect(finding?.explanation).toContain(`may not: secretsmanager:GetSecretValue on ${adcSecret} (implicitDeny)`);
   });
 
@@ -450,12 +453,14 @@ describe('secrets-pull-failure: IAM and KMS in the account', () => {
     expect(finding?.fix).toContain(`"Action":"kms:Decrypt","Resource":"${keyA}"`);
   });
 
-  it('a key policy that names neither the role nor the account: adds a statement for the role', async () => {
+  it('a key policy that names neither the role nor the account: grants the role Decrypt beside it, never rewrites it', async () => {
     const keyAdmin = { Sid: 'Allow access for Key Administrators', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:role/KeyAdmin' }, Action: 'kms:*', Resource: '*' };
     const { finding } = await diagnoseScenario(scenarioWith((s) => setKeyPolicy(s, keyB, policy(keyAdmin))));
     expect(finding?.evidence).toContainEqual({ source: 'kms:GetKeyPolicy', observed: `${keyB}: no statement allows ${scenarioRole} (or the account) kms:Decrypt` });
-    expect(finding?.fix).toContain(`aws kms put-key-policy --key-id ${keyB} --policy-name default --policy file://key-policy.json`);
-    expect(finding?.fix).toContain(`"Principal":{"AWS":"arn:aws:iam::123456789012:role/${scenarioRole}"}`);
+    expect(finding?.fix).toContain(
+      `aws kms create-grant --key-id ${keyB} --grantee-principal arn:aws:iam::123456789012:role/${scenarioRole} --operations Decrypt --name ecs-medic-decrypt-secrets`,
+    );
+    expect(finding?.fix).not.toContain('put-key-policy');
   });
 
   it('a key policy allowing "*" under conditions is reported unchecked, not guessed', async () => {

@@ -17,7 +17,8 @@ import shlex
 import stat
 import sys
 import tempfile
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DEAD_ENDPOINT = "http://127.0.0.1:9"
 CONNECT_FAILURE = "Could not connect to the endpoint URL"
@@ -82,8 +83,13 @@ def check(line):
     return {"ok": False, "argv": argv, "message": reason}
 
 
+# Test files ask at the same time; the driver swaps sys.stderr and shares one session, so one command at a time.
+_driver_lock = threading.Lock()
+
+
 def judge(request):
-    result = check(request["run"])
+    with _driver_lock:
+        result = check(request["run"])
     try:
         result["argv"] = shlex.split(request["split"], comments=True)
     except ValueError:
@@ -111,6 +117,6 @@ if __name__ == "__main__":
         for line in sys.argv[1:]:
             print(json.dumps(check(line)))
         sys.exit(0)
-    server = HTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()
