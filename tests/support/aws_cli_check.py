@@ -5,9 +5,10 @@ connecting, and fails there: that is the only outcome that counts as valid.
 One process serves every test file (started by tests/support/aws-cli-server.ts)
 on a loopback port: POST a JSON array of {"run": line, "split": line}, get one
 {"ok": bool, "argv": [...], "message": str} each: `run` is executed (its placeholders replaced by
-dummies), `split` (the line as printed) is only split into the words the shell would pass. One botocore session is
-shared, so each service model is loaded once; the session's instance variables
-(set by --region and the like) are reset after every command.
+dummies), `split` (the line as printed) is only split into the words the shell would pass.
+Every command gets a fresh driver and session, as a new `aws` process would (customizations
+register handlers on the session per command, so a shared one misparses the next command), but
+they share one model loader, so each service model is read once; a line is judged once per run.
 """
 
 import io
@@ -47,10 +48,10 @@ with open(_plugin, "w") as f:
 os.chmod(_plugin, stat.S_IRWXU)
 os.environ["PATH"] = _bin + os.pathsep + os.environ.get("PATH", "")
 
-from awscli.clidriver import CLIDriver, create_clidriver  # noqa: E402
+from awscli.clidriver import create_clidriver  # noqa: E402
 
-_session = create_clidriver().session
-_clean_vars = dict(_session._session_instance_vars)
+_loader = create_clidriver().session.get_component("data_loader")
+_judged = {}
 
 
 def check(line):
@@ -63,16 +64,16 @@ def check(line):
     stderr, stdout = io.StringIO(), io.StringIO()
     saved = sys.stderr, sys.stdout
     sys.stderr, sys.stdout = stderr, stdout
+    driver = create_clidriver()
+    driver.session.register_component("data_loader", _loader)
     try:
-        code = CLIDriver(session=_session).main(argv[1:] + ["--endpoint-url", DEAD_ENDPOINT])
+        code = driver.main(argv[1:] + ["--endpoint-url", DEAD_ENDPOINT])
     except SystemExit as exit:
         code = exit.code
     except Exception as error:  # the driver reports its own errors; anything else is a failure too
         code = f"{type(error).__name__}: {error}"
     finally:
         sys.stderr, sys.stdout = saved
-        _session._session_instance_vars.clear()
-        _session._session_instance_vars.update(_clean_vars)
     message = stderr.getvalue().strip()
     if CONNECT_FAILURE in message:
         return {"ok": True, "argv": argv, "message": ""}
@@ -89,7 +90,9 @@ _driver_lock = threading.Lock()
 
 def judge(request):
     with _driver_lock:
-        result = check(request["run"])
+        if request["run"] not in _judged:
+            _judged[request["run"]] = check(request["run"])
+        result = dict(_judged[request["run"]])
     try:
         result["argv"] = shlex.split(request["split"], comments=True)
     except ValueError:

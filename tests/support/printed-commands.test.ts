@@ -26,11 +26,21 @@ describe('the printed-command checks', () => {
     [['aws', 'kms', 'put-key-policy', '--key-id', 'k', '--policy-name', 'default', '--policy', '{}'], 'replaces'],
     [['aws', 's3api', 'put-bucket-policy', '--bucket', 'b', '--policy', '{}'], 'replaces'],
     [['aws', 'iam', 'update-assume-role-policy', '--role-name', 'r', '--policy-document', '{}'], 'replaces'],
-    [['aws', 'ecs', 'put-cluster-capacity-providers', '--cluster', 'c'], 'replaces'],
+    [['aws', 'ecs', 'put-cluster-capacity-providers', '--cluster', 'c'], 'not read'],
     [['aws', 'ecs', 'update-service', '--cluster', 'c', '--service', 's', '--network-configuration', 'awsvpcConfiguration={subnets=[a],securityGroups=[b]}'], 'assignPublicIp'],
     [['aws', 'ecs', 'update-service', '--cluster', 'c', '--service', 's', '--capacity-provider-strategy', 'capacityProvider=FARGATE,weight=1'], 'force-new-deployment'],
   ])('denies %j', (argv, why) => {
     expect(harmOf(argv)).toContain(why);
+  });
+
+  it('allows put-cluster-capacity-providers only when it keeps every provider and default strategy the cluster had', () => {
+    const read = JSON.stringify([{ clusters: [{ clusterName: 'c', capacityProviders: ['FARGATE', 'old'], defaultCapacityProviderStrategy: [{ capacityProvider: 'old', weight: 1 }] }] }]);
+    const put = (providers: string[], strategy: string) => [
+      'aws', 'ecs', 'put-cluster-capacity-providers', '--cluster', 'c', '--capacity-providers', ...providers, '--default-capacity-provider-strategy', strategy,
+    ];
+    expect(harmOf(put(['FARGATE', 'old', 'new'], 'capacityProvider=old,weight=1,base=0'), read)).toBeNull();
+    expect(harmOf(put(['old', 'new'], 'capacityProvider=old,weight=1,base=0'), read)).toContain('drops FARGATE');
+    expect(harmOf(put(['FARGATE', 'old', 'new'], 'capacityProvider=new,weight=1'), read)).toContain('old (default strategy)');
   });
 
   it('allows an inline policy under the name ecs-medic derives from its document, and plain reads and targeted changes', () => {

@@ -21,8 +21,11 @@
  *      `untag-*`, `disable-*`, `replace-*`;
  *    - operations that replace a whole document or list: `put-*-policy` / `set-*-policy` (bucket,
  *      key, repository, resource policies…), `update-assume-role-policy`, `create-policy-version`,
- *      `put-secret-value`, `update-secret`, `put-parameter`, `put-cluster-capacity-providers`,
- *      `start-instance-refresh` (replaces the instances);
+ *      `put-secret-value`, `update-secret`, `put-parameter`, `start-instance-refresh` (replaces the
+ *      instances);
+ *    - `put-cluster-capacity-providers` (it replaces the cluster's providers and default strategy),
+ *      except when the rule read the cluster and the command keeps every provider and default
+ *      strategy entry it has;
  *    - except `iam put-role-policy` / `put-user-policy` / `put-group-policy` under a name ecs-medic
  *      owns: `ownedPolicyName(purpose, document)`, derived from the document itself, so the name
  *      is new unless the very same document is already there;
@@ -125,15 +128,45 @@ const REPLACING = new Set([
   'put-secret-value',
   'update-secret',
   'put-parameter',
-  'put-cluster-capacity-providers',
   'start-instance-refresh',
 ]);
 const IAM_INLINE = new Set(['put-role-policy', 'put-user-policy', 'put-group-policy']);
 
+/** The words after `flag` up to the next option. */
+function values(argv: readonly string[], flag: string): string[] {
+  const at = argv.indexOf(flag);
+  if (at < 0) return [];
+  const end = argv.findIndex((a, i) => i > at && a.startsWith('--'));
+  return argv.slice(at + 1, end < 0 ? undefined : end);
+}
+
+interface ClusterRead {
+  clusterName?: string;
+  clusterArn?: string;
+  capacityProviders?: string[];
+  defaultCapacityProviderStrategy?: { capacityProvider?: string }[];
+}
+
+/** What put-cluster-capacity-providers would drop of the cluster the rule read; why it cannot tell, or null. */
+function droppedProviders(argv: readonly string[], read: string): string | null {
+  const name = option(argv, '--cluster');
+  const outputs = JSON.parse(read) as { clusters?: ClusterRead[] }[];
+  const cluster = outputs.flatMap((o) => o.clusters ?? []).find((c) => c.clusterName === name || c.clusterArn === name);
+  if (!cluster) return 'put-cluster-capacity-providers replaces the cluster\'s providers, and the cluster was not read';
+  const kept = values(argv, '--capacity-providers');
+  const strategy = values(argv, '--default-capacity-provider-strategy').join(' ');
+  const lost = [
+    ...(cluster.capacityProviders ?? []).filter((p) => !kept.includes(p)),
+    ...(cluster.defaultCapacityProviderStrategy ?? []).filter((s) => !strategy.includes(`capacityProvider=${s.capacityProvider},`)).map((s) => `${s.capacityProvider} (default strategy)`),
+  ];
+  return lost.length > 0 ? `put-cluster-capacity-providers drops ${lost.join(', ')}` : null;
+}
+
 /** Why pasting the command could overwrite or delete something, or fail at the API; null when it cannot. */
-export function harmOf(argv: readonly string[]): string | null {
+export function harmOf(argv: readonly string[], read = '[]'): string | null {
   const [, service, operation = ''] = argv;
   if (REMOVING.test(operation)) return `${operation} removes what it names`;
+  if (service === 'ecs' && operation === 'put-cluster-capacity-providers') return droppedProviders(argv, read);
   if (service === 'iam' && IAM_INLINE.has(operation)) {
     const name = option(argv, '--policy-name') ?? '';
     const document = option(argv, '--policy-document') ?? '';
@@ -166,7 +199,7 @@ export function harmOf(argv: readonly string[]): string | null {
 /** Every problem of the recorded fixes, one line each; empty when every command is safe and runs. */
 export async function problemsOf(fixes: readonly PrintedFix[], cli: CliCheck): Promise<{ problems: string[]; commands: number }> {
   const problems = new Set<string>();
-  const runs = new Map<string, { rule: string; line: string }>();
+  const runs = new Map<string, { rule: string; line: string; read: string }>();
   for (const fix of fixes) {
     const { commands, problems: format } = commandLinesOf(fix.fix);
     for (const p of format) problems.add(`${fix.rule}: ${p}`);
@@ -177,7 +210,7 @@ export async function problemsOf(fixes: readonly PrintedFix[], cli: CliCheck): P
         }
       }
       const runnable = withDummies(line);
-      if (!runs.has(runnable)) runs.set(runnable, { rule: fix.rule, line });
+      if (!runs.has(runnable)) runs.set(runnable, { rule: fix.rule, line, read: fix.read });
     }
   }
   const lines = [...runs.keys()];
@@ -187,7 +220,7 @@ export async function problemsOf(fixes: readonly PrintedFix[], cli: CliCheck): P
     if (!run) return;
     if (!result.ok) problems.add(`${run.rule}: the AWS CLI rejects it (${result.message}): ${run.line}`);
     else {
-      const harm = harmOf(result.argv);
+      const harm = harmOf(result.argv, run.read);
       if (harm) problems.add(`${run.rule}: ${harm}: ${run.line}`);
     }
   });

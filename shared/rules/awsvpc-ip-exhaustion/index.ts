@@ -28,9 +28,10 @@ const containerInstancePattern = /container-instance[\s/]+([0-9a-f-]{32,36})/i;
 
 const trunkingCommands = [
   'aws ecs put-account-setting --name awsvpcTrunking --value enabled --principal-arn <container-instance-role-arn>',
-  '(or for every principal in the account: aws ecs put-account-setting-default --name awsvpcTrunking --value enabled)',
-  'then replace the container instances; only instances launched after the opt-in get a trunk interface:',
-  'aws autoscaling start-instance-refresh --auto-scaling-group-name <asg>',
+  'or for every principal in the account:',
+  'aws ecs put-account-setting-default --name awsvpcTrunking --value enabled',
+  // An instance refresh terminates the running instances: ecs-medic names it, the user starts it when the tasks can move.
+  'then replace the container instances (drain them, or an instance refresh of their Auto Scaling group): only instances launched after the opt-in get a trunk interface.',
 ].join('\n');
 
 function subnetFix(signal: Signal, subnets: readonly string[]): string {

@@ -4,7 +4,7 @@ import type { Evidence } from '../../findings';
 import { taskSubnet } from '../../facts/task';
 import { publicIpCommands } from '../../facts/service-placement';
 import { defineRule, type InvestigationContext, type Refinement } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { firstMatch, quoted, regionNamedIn, shellArg } from '../text';
 import { available, type Egress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
 
 /**
@@ -122,7 +122,7 @@ export default defineRule({
       cause: 'network',
       specificity: 'root-cause',
       explanation: generalExplanation.replace('<region>', signal.resource.region ?? '<region>'),
-      fix: generalFix(signal.resource.region),
+      fix: generalFix(signal.resource.region ?? regionNamedIn(signal.text)),
       evidence: [quoted(signal.source, signal.text)],
     };
   },

@@ -191,7 +191,7 @@ function definitionBlocker(definition: TaskDefinition, task: Task, target: ExecT
     cause: 'task-role-permissions',
     evidence: { source: 'ecs:DescribeTaskDefinition', observed: `${definition.family}:${definition.revision} has no taskRoleArn` },
     explanation: `Task definition ${definition.family}:${definition.revision} has no task role. ECS Exec's agent authenticates to Session Manager with the task role, so without one it cannot connect.`,
-    fix: `Create a task role allowing ${SSM_ACTIONS} (trusting ecs-tasks.amazonaws.com), set it as taskRoleArn in a new revision of ${definition.family}, then ${redeployFix(target, service)}`,
+    fix: `Create a task role allowing ${SSM_ACTIONS} (trusting ecs-tasks.amazonaws.com), set it as taskRoleArn in a new revision of ${definition.family}, then:\n${redeployFix(target, service)}`,
   };
 }
 

@@ -96,7 +96,7 @@ function taskDetection(signal: SignalOf<'task-state'>): PlatformDetection | null
   if (!fargate || task.lastStatus !== 'RUNNING' || !task.platformVersion) return null;
   const family = familyOf(task.platformFamily);
   if (!isBehind(task.platformVersion, family)) return null;
-  return behindDetection(task.platformVersion, family, {}, [{ source: 'detail.platformVersion', observed: `${task.platformVersion} (task ${signal.resource.task ?? task.taskArn})` }]);
+  return behindDetection(task.platformVersion, family, signal.resource, [{ source: 'detail.platformVersion', observed: `${task.platformVersion} (task ${signal.resource.task ?? task.taskArn})` }]);
 }
 
 function versionsOf(tasks: readonly Task[]): Map<string, string[]> {
