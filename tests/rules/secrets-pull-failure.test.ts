@@ -529,6 +529,20 @@ describe('secrets-pull-failure: IAM and KMS in the account', () => {
     expect(finding?.unchecked).toEqual([]);
   });
 
+  it('the simulation refused: the grant goes under a name ecs-medic owns, on the full ARN DescribeSecret returned', async () => {
+    const { finding } = await diagnoseScenario(
+      scenarioWith((s) => {
+        s['iam:SimulatePrincipalPolicy'] = [{ input: s['iam:SimulatePrincipalPolicy']?.[0]?.input, error: { name: 'AccessDenied', message: 'not authorized to perform: iam:SimulatePrincipalPolicy' } }];
+      }),
+    );
+    expect(finding?.unchecked.map((u) => u.reason)).toContainEqual(expect.stringContaining('iam:SimulatePrincipalPolicy'));
+    // valueFrom names ReportWriter_ADC_DB without its suffix; DescribeSecret gave the full ARN, so no -?????? wildcard.
+    expect(finding?.fix).toContain(`"${adcSecret}"`);
+    expect(finding?.fix).not.toContain('ReportWriter_ADC_DB-??????');
+    expect(finding?.fix).toMatch(/--policy-name ecs-medic-read-secrets-[0-9a-f]{12} /);
+    expect(finding?.fix).not.toContain('--policy-name ecs-read-secrets');
+  });
+
   it('a not-found failure only looks the secrets up (no simulation, no key policies)', async () => {
     const event = structuredClone(scenarioEvent) as { detail: { stoppedReason: string } };
     event.detail.stoppedReason =
@@ -572,6 +586,20 @@ describe('secrets-pull-failure: the network path', () => {
     const finding = firstFinding(await diagnoseEvent(timeoutEvent, counted.reader, [rule]));
     expect(counted.calls).toEqual(['ecs:DescribeTaskDefinition', 'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints']);
     expect(finding?.fix).toContain('--service-name com.amazonaws.us-east-1.secretsmanager');
+  });
+
+  it('checks the route to every store the task definition uses, not only the one the text names', async () => {
+    const snapshot = withEndpoints([endpoint(true)]);
+    snapshot['ecs:DescribeTaskDefinition'] = [
+      taskDefinitionWith([
+        { name: 'DB', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf' },
+        { name: 'KEY', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/webserver/key' },
+      ]),
+    ];
+    const finding = firstFinding(await diagnoseEvent(timeoutEvent, snapshotReader(snapshot), [rule]));
+    // The Secrets Manager endpoint exists; the SSM one does not, and the next start would fail on it.
+    expect(finding?.evidence).toContainEqual({ source: 'ec2:DescribeVpcEndpoints', observed: 'vpc-0e1f2a3b4c5d6e7f8 has no com.amazonaws.us-east-1.ssm endpoint' });
+    expect(finding?.explanation).toContain('com.amazonaws.us-east-1.ssm');
   });
 
   it('an endpoint with private DNS off: turn it on', async () => {

@@ -368,8 +368,10 @@ export default defineRule({
       notes.push(...access.notes, ...accountNotes(cause, facts.role ?? 'the execution role', access));
       facts.denied = access.denied;
       facts.blockedKeys = access.blockedKeys;
-      // The account names the refused ARNs exactly: they replace what the text or the task definition suggested.
+      // The account names the refused ARNs exactly: they replace what the text or the task definition suggested;
+      // without a simulation, DescribeSecret still gave each secret's full ARN, so no wildcard is left for it.
       if (access.denied.length > 0) facts.resources = access.denied.map((d) => d.arn);
+      else facts.resources = facts.resources.map((r) => access.exactArns.get(secretIdOf(r)) ?? r);
       if (executionRole) fix = accountFix({ ...facts, roleArn: executionRole, policies: access.policies });
     }
     return {
