@@ -39,7 +39,9 @@ export function sessionKind(principal: string | undefined): SessionKind {
 /** The resource an IAM denial names: "… is not authorized to perform: <action> on resource: <arn>". */
 export function deniedResource(text: string): string | undefined {
   const match = /not authorized to perform:?\s*[a-z0-9-]+:[A-Za-z0-9*]+\s+on resource:?\s*([^\s"']+)/i.exec(text);
-  return match?.[1]?.replace(/[.,;:]+$/, '');
+  // Sentence punctuation goes, but a log-group ARN's own trailing ":log-stream:" (every stream of the group) stays.
+  const resource = match?.[1]?.replace(/[.,;]+$/, '');
+  return resource && !/:log-stream:$/.test(resource) ? resource.replace(/:+$/, '') : resource;
 }
 
 /** The trust policy that lets ECS tasks assume a role (task role and task execution role alike). */

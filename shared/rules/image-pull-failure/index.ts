@@ -87,7 +87,7 @@ function imageInText(text: string): string | undefined {
   if (direct?.[1]) return direct[1];
   if (manifestUrl && !/\/v2\/$/.test(manifestUrl[0])) {
     // A manifest is asked for by tag or by digest: a digest joins the repository with "@", a tag with ":".
-    const reference = manifestUrl[3] ?? '';
+    const reference = (manifestUrl[3] ?? '').replace(/[:.,;]+$/, '');
     return `${manifestUrl[1]}/${manifestUrl[2]}${/^sha256:/i.test(reference) ? '@' : ':'}${reference}`;
   }
   return undefined;
