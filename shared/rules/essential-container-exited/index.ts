@@ -1,5 +1,4 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import type { TaskStoppedSignal, TextSignal } from '../../events/signals';
 import type { ContainerDetail } from '../../events/types';
 import type { Evidence } from '../../findings';
 import { type Detection, defineRule, type Refinement } from '../rule';
@@ -15,8 +14,6 @@ import { advice, exitCause, exitCauses, meaning } from './exit-codes';
 const essentialExited = /Essential container in task exited/i;
 /** A pasted text may carry the console's "Exit code: 137". */
 const exitCodeInText = /exit\s*code:?\s*(\d{1,3})\b/i;
-
-type ExitSignal = TextSignal | TaskStoppedSignal;
 
 interface ExitedContainer {
   name: string;
@@ -36,10 +33,6 @@ function exitedContainers(containers: readonly ContainerDetail[] | undefined): E
  */
 function culprit(exited: readonly ExitedContainer[]): ExitedContainer | undefined {
   return exited.find((c) => c.code !== 143 && c.code !== 137) ?? exited[0];
-}
-
-function taskId(signal: ExitSignal): string | undefined {
-  return signal.kind === 'task-stopped' ? signal.resource.task : undefined;
 }
 
 // `aws logs tail` exists only in AWS CLI v2: get-log-events and filter-log-events are in both.
@@ -100,7 +93,8 @@ export default defineRule({
       if (code !== undefined) failed = { name: '<container>', code: Number(code) };
     }
 
-    const task = taskId(signal);
+    // A pasted text names no task; a task's reason, or one a rule classifies for its tasks, does.
+    const task = signal.resource.task;
     if (!failed) {
       return {
         cause: null,

@@ -204,7 +204,7 @@ function describe(cause: PullCause | null, registry: Registry, text: string, sig
         explanation:
           'The image could not be pulled, and the text does not say why. The usual causes are a wrong image URI or tag, no network route to the registry (no NAT, public IP or VPC endpoints), missing registry credentials or ECR permissions on the task execution role, a Docker Hub rate limit, or an image built for another CPU architecture.',
         fix: [
-          "aws ecs describe-tasks --cluster <cluster> --tasks <task-id> --query 'tasks[0].containers[].[name,image,reason]'",
+          `aws ecs describe-tasks --cluster ${shellArg(signal.resource.cluster, 'cluster')} --tasks ${shellArg(signal.resource.task, 'task-id')} --query 'tasks[0].containers[].[name,image,reason]'`,
           'Read the full container reason (stoppedReason is truncated), then check the image exists and the task subnet can reach the registry.',
         ].join('\n'),
       };
