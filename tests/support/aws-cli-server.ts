@@ -34,9 +34,15 @@ function start(): Promise<{ url: string } | { unavailable: string }> {
   });
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
-  project.provide('awsCli', await start());
-  return () => {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const cli = await start();
+  project.provide('awsCli', cli);
+  if ('unavailable' in cli) console.warn(`printed aws commands not run through the AWS CLI: ${cli.unavailable}`);
+  return async () => {
+    if ('url' in cli) {
+      const stats = (await (await fetch(cli.url)).json().catch(() => undefined)) as { judged: number; passed: number } | undefined;
+      if (stats) console.info(`AWS CLI v1: ${stats.passed} of ${stats.judged} distinct printed commands parsed and passed validation`);
+    }
     checker?.kill();
   };
 }

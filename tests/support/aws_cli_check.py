@@ -110,6 +110,17 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_GET(self):
+        # How many distinct command lines this run judged, and how many reached the endpoint.
+        with _driver_lock:
+            stats = {"judged": len(_judged), "passed": sum(1 for r in _judged.values() if r["ok"])}
+        body = json.dumps(stats).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):
         pass
 
