@@ -38,6 +38,7 @@
  * 5. **Known to fail at the API.** `update-service --capacity-provider-strategy` without
  *    `--force-new-deployment` (ECS rejects a strategy change that does not start a new deployment).
  */
+import { request as httpRequest } from 'node:http';
 import { ownedPolicyName } from '../../shared/facts/iam';
 import type { ResourceRef } from '../../shared/findings';
 
@@ -227,11 +228,22 @@ export async function problemsOf(fixes: readonly PrintedFix[], cli: CliCheck): P
   return { problems: [...problems], commands: lines.length };
 }
 
-/** The checker started by tests/support/aws-cli-server.ts, over loopback. */
+/** The checker started by tests/support/aws-cli-server.ts, over loopback (node:http: tests may stub fetch). */
 export function cliAt(url: string): CliCheck {
-  return async (lines) => {
-    const response = await fetch(url, { method: 'POST', body: JSON.stringify(lines) });
-    if (!response.ok) throw new Error(`the AWS CLI checker answered ${response.status}`);
-    return (await response.json()) as CliResult[];
-  };
+  return (lines) =>
+    new Promise((resolve, reject) => {
+      const request = httpRequest(url, { method: 'POST' }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () => {
+          if (response.statusCode !== 200) reject(new Error(`the AWS CLI checker answered ${response.statusCode}`));
+          else resolve(JSON.parse(body) as CliResult[]);
+        });
+      });
+      request.on('error', reject);
+      request.end(JSON.stringify(lines));
+    });
 }
