@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     setupFiles: ['tests/setup.ts'],
+    globalSetup: ['tests/support/aws-cli-server.ts'],
     environment: 'node',
     testTimeout: 60_000,
     env: {

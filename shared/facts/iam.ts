@@ -3,6 +3,7 @@
  * policy simulator decides for a role, and the exact commands that grant a
  * role what it lacks.
  */
+import { createHash } from 'node:crypto';
 import type { OrganizationsDecisionDetail, ResourceSpecificResult } from '@aws-sdk/client-iam';
 import { parseArn } from '../arn';
 import type { Signal } from '../events/signals';
@@ -38,20 +39,29 @@ export function sessionKind(principal: string | undefined): SessionKind {
 /** The resource an IAM denial names: "… is not authorized to perform: <action> on resource: <arn>". */
 export function deniedResource(text: string): string | undefined {
   const match = /not authorized to perform:?\s*[a-z0-9-]+:[A-Za-z0-9*]+\s+on resource:?\s*([^\s"']+)/i.exec(text);
-  return match?.[1]?.replace(/[.,;:]+$/, '');
+  // Sentence punctuation goes, but a log-group ARN's own trailing ":log-stream:" (every stream of the group) stays.
+  const resource = match?.[1]?.replace(/[.,;]+$/, '');
+  return resource && !/:log-stream:$/.test(resource) ? resource.replace(/:+$/, '') : resource;
 }
 
 /** The trust policy that lets ECS tasks assume a role (task role and task execution role alike). */
-export const ecsTasksTrustPolicy = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
+export const ecsTasksTrustStatement = { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' };
+export const ecsTasksTrustPolicy = JSON.stringify({ Version: '2012-10-17', Statement: [ecsTasksTrustStatement] });
 
-/** `aws iam put-role-policy` granting `actions` on `resources` to a role; placeholders stay readable. */
+/**
+ * The name of an inline policy ecs-medic owns: its purpose and a hash of the document. Pasting the
+ * command twice writes the same document under the same name, and it can never replace a policy
+ * the role already has under another document (PutRolePolicy overwrites a name that exists).
+ */
+export function ownedPolicyName(purpose: string, document: string): string {
+  return `ecs-medic-${purpose}-${createHash('sha256').update(document).digest('hex').slice(0, 12)}`;
+}
+
+/** `aws iam put-role-policy` granting `actions` on `resources` to a role, under a name ecs-medic owns; placeholders stay readable. */
 export function putRolePolicy(
   role: string | undefined,
   rolePlaceholder: string,
-  policyName: string,
+  purpose: string,
   actions: readonly string[],
   resources: readonly string[],
 ): string {
@@ -65,7 +75,7 @@ export function putRolePolicy(
       },
     ],
   });
-  return `aws iam put-role-policy --role-name ${shellArg(role, rolePlaceholder)} --policy-name ${policyName} --policy-document ${shellArg(document, 'policy')}`;
+  return `aws iam put-role-policy --role-name ${shellArg(role, rolePlaceholder)} --policy-name ${ownedPolicyName(purpose, document)} --policy-document ${shellArg(document, 'policy')}`;
 }
 
 /** The task definition a signal is about, when it carries one (task events). */

@@ -34,11 +34,34 @@ export function serviceEvidence(service: Service): Evidence {
   };
 }
 
-/** The --network-configuration value for update-service, keeping the service's security groups and public-IP setting. */
+/**
+ * The --network-configuration value for update-service, keeping the service's security groups and
+ * public-IP setting. UpdateService replaces the whole structure, so every field is named: one left
+ * out is reset (assignPublicIp to DISABLED), which would cut a public-subnet service off.
+ */
 export function networkConfigurationArg(awsvpc: AwsVpcConfiguration | undefined, subnets: readonly string[]): string {
   const groups = awsvpc?.securityGroups?.length ? awsvpc.securityGroups.join(',') : '<security-group>';
-  const publicIp = awsvpc?.assignPublicIp ? `,assignPublicIp=${awsvpc.assignPublicIp}` : '';
-  return `'awsvpcConfiguration={subnets=[${subnets.join(',')}],securityGroups=[${groups}]${publicIp}}'`;
+  const publicIp = awsvpc ? (awsvpc.assignPublicIp ?? 'DISABLED') : '<assign-public-ip>';
+  return `'awsvpcConfiguration={subnets=[${subnets.join(',')}],securityGroups=[${groups}],assignPublicIp=${publicIp}}'`;
+}
+
+/**
+ * How to give a task in a public subnet a public IP. For a service the network configuration is
+ * replaced whole, so the user first reads the subnets and security groups to keep; a standalone
+ * task is started anew from its family.
+ */
+export function publicIpCommands(resource: ResourceRef, subnet: string): string[] {
+  const { cluster, service, taskFamily } = resource;
+  if (!service) {
+    return [
+      `aws ecs run-task --cluster ${shellArg(cluster, 'cluster')} --task-definition ${shellArg(taskFamily, 'task-family')} --launch-type FARGATE --network-configuration 'awsvpcConfiguration={subnets=[${subnet}],securityGroups=[<task-sg>],assignPublicIp=ENABLED}'`,
+    ];
+  }
+  return [
+    `aws ecs describe-services ${serviceArgs(resource).replace('--service ', '--services ')} --query 'services[0].networkConfiguration.awsvpcConfiguration'`,
+    '# then turn the public IP on, keeping every subnet and security group that shows (the whole configuration is replaced):',
+    `aws ecs update-service ${serviceArgs(resource)} --network-configuration 'awsvpcConfiguration={subnets=[<subnets-it-shows>],securityGroups=[<security-groups-it-shows>],assignPublicIp=ENABLED}'`,
+  ];
 }
 
 /** `--cluster X --service Y` with placeholders when unknown. */

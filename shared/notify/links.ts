@@ -15,12 +15,12 @@ function consoleOrigin(region: string): string {
 }
 
 /**
- * The log group a finding's fix reads (`aws logs tail <group>`, written by
+ * The log group a finding's fix reads (`aws logs get-log-events|filter-log-events --log-group-name <group>`, written by
  * essential-container-exited): the finding shape has no log-group field, and
  * only that command names a group that exists. Placeholders (`<awslogs-group>`) are not groups.
  */
 function logGroupOf(fix: string): string | undefined {
-  const match = /aws logs tail (?:'([^']+)'|([A-Za-z0-9_./#-]+))/.exec(fix);
+  const match = /aws logs (?:get-log-events|filter-log-events) --log-group-name (?:'([^']+)'|([A-Za-z0-9_./#-]+))/.exec(fix);
   return match?.[1] ?? match?.[2];
 }
 

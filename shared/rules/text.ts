@@ -37,3 +37,8 @@ export function shellArg(value: string | undefined, placeholder: string): string
   if (!value) return `<${placeholder}>`;
   return /^[A-Za-z0-9_./:@=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+/** The first AWS Region a text names (in an ARN, an endpoint host or on its own), e.g. "eu-west-1". */
+export function regionNamedIn(text: string): string | undefined {
+  return /\b((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-[a-z]+-\d)\b/.exec(text)?.[1];
+}

@@ -367,9 +367,9 @@ describe('console links', () => {
     unchecked: [],
   });
 
-  it('links the log group an `aws logs tail` fix reads, escaped the way the CloudWatch console does', () => {
+  it('links the log group an `aws logs get-log-events` fix reads, escaped the way the CloudWatch console does', () => {
     const links = consoleLinks(
-      base({ cluster: 'prod', task: 'abc123' }, 'aws logs tail /ecs/web-app --log-stream-names ecs/web/abc123 --since 1h --region eu-west-1'),
+      base({ cluster: 'prod', task: 'abc123' }, 'aws logs get-log-events --log-group-name /ecs/web-app --log-stream-name ecs/web/abc123 --limit 50 --region eu-west-1'),
       'eu-west-1',
     );
     expect(links).toEqual([
@@ -383,7 +383,7 @@ describe('console links', () => {
   });
 
   it('links a task definition family when no service is named, and ignores placeholders', () => {
-    expect(consoleLinks(base({ region: 'cn-north-1', taskFamily: 'web' }, 'aws logs tail <awslogs-group> --since 1h'), undefined)).toEqual([
+    expect(consoleLinks(base({ region: 'cn-north-1', taskFamily: 'web' }, 'aws logs get-log-events --log-group-name <awslogs-group> --log-stream-name <stream>'), undefined)).toEqual([
       { label: 'Task definition', url: 'https://cn-north-1.console.amazonaws.cn/ecs/v2/task-definitions/web?region=cn-north-1' },
     ]);
   });

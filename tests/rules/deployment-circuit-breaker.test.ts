@@ -236,7 +236,7 @@ describe('deployment-circuit-breaker investigation', () => {
     const found = await finding(awsSample('deployment-service-deployment-failed'), snapshot({ rollback: false }));
     expect(found?.explanation).toContain('Rollback is off');
     expect(found?.fix).toContain(
-      '# so the next failed deployment rolls back by itself:\naws ecs update-service --cluster default --service servicetest --deployment-configuration "deploymentCircuitBreaker={enable=true,rollback=true}"',
+      '# so the next failed deployment rolls back by itself:\naws ecs update-service --cluster default --service servicetest --deployment-configuration "deploymentCircuitBreaker={enable=true,rollback=true},maximumPercent=200,minimumHealthyPercent=100"',
     );
   });
 

@@ -21,7 +21,7 @@ function exitedEvent(containers: StoppedContainer[], stoppedReason = ESSENTIAL, 
 
 ruleTester(rule, {
   invalid: [
-    { name: 'the stoppedReason alone', text: ESSENTIAL, source: ESSENTIAL_SOURCE, cause: null, fixIncludes: ['aws logs tail'] },
+    { name: 'the stoppedReason alone', text: ESSENTIAL, source: ESSENTIAL_SOURCE, cause: null, fixIncludes: ['aws logs get-log-events --log-group-name <awslogs-group>'] },
     { name: 'lower-cased', text: ESSENTIAL.toLowerCase(), source: ESSENTIAL_SOURCE, cause: null },
     { name: 'AWS Batch status reason', text: BATCH_FORM, source: BATCH_SOURCE, cause: null },
     { name: 'pasted with the console exit code', text: WITH_CODE, source: WITH_CODE_SOURCE, cause: 'killed' },
@@ -103,7 +103,7 @@ describe('essential-container-exited investigation', () => {
     expect(finding?.rule).toBe('essential-container-exited');
     expect(finding?.cause).toBe('application-error');
     expect(finding?.resource.container).toBe('web');
-    expect(finding?.fix).toContain('aws logs tail /ecs/webserver --log-stream-names web/web/a1173316d40a45dea9 --since 1h --region us-east-1');
+    expect(finding?.fix).toContain("aws logs get-log-events --log-group-name /ecs/webserver --log-stream-name web/web/a1173316d40a45dea9 --limit 50 --query 'events[].message' --region us-east-1");
     expect(finding?.unchecked).toEqual([]);
   });
 

@@ -30,7 +30,7 @@ function registerTaskDefinition(parameters: Record<string, unknown>, errorMessag
 
 ruleTester(rule, {
   invalid: [
-    { name: 'AWS CLI form', text: CLI_FORM, source: DOC, cause: 'invalid-combination', fixIncludes: ['aws ecs register-task-definition'] },
+    { name: 'AWS CLI form', text: CLI_FORM, source: DOC, cause: 'invalid-combination', fixIncludes: ['aws ecs describe-task-definition'] },
     { name: 'Terraform form', text: TERRAFORM_FORM, source: DOC, cause: 'invalid-combination' },
     { name: 'Terraform form, lower-cased by a log pipeline', text: TERRAFORM_FORM.toLowerCase(), source: DOC, cause: 'invalid-combination' },
     { name: 'Terraform with the doc-link suffix', text: `Error: ClientException: ${INVALID_CPU_MESSAGE}`, source: INVALID_CPU_SOURCE, cause: 'invalid-combination' },

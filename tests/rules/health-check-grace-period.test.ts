@@ -4,6 +4,7 @@ import { diagnoseEvent } from '../../shared/diagnose';
 import type { Finding } from '../../shared/findings';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/health-check-grace-period';
+import { recommendGrace } from '../../shared/rules/health-check-grace-period/start-up';
 import { stoppedTaskEvent } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 import { countingReader } from '../support/counting-reader';
@@ -329,5 +330,23 @@ describe('health-check-grace-period investigation', () => {
     expect(found?.unchecked).toEqual([
       { check: "the service's health-check grace period and load balancers", reason: 'AccessDeniedException: User is not authorized to perform: ecs:DescribeServices' },
     ]);
+  });
+});
+
+describe('health-check-grace-period: the basis sentence says what the number rests on', () => {
+  it('a lifetime the events showed is named as the lower bound', () => {
+    expect(recommendGrace({ currentGrace: 0, lifetimes: [34, 37] })?.basis).toContain('the longest lifetime of the killed tasks (37 s), rounded up to 30 s; that lifetime is only a lower bound');
+  });
+
+  it('without lifetimes, the estimate from the settings is the bound, not a lifetime', () => {
+    const basis = recommendGrace({ currentGrace: 0, lifetimes: [], detectionWindow: 20 })?.basis ?? '';
+    expect(basis).toContain('the current grace period plus the health-check window (20 s, estimated from the settings), rounded up to 30 s; that estimate is only a lower bound');
+    expect(basis).not.toContain('lifetime');
+  });
+
+  it('says when the current grace period, not the bound, set the number', () => {
+    const recommendation = recommendGrace({ currentGrace: 120, lifetimes: [40] });
+    expect(recommendation?.seconds).toBe(150);
+    expect(recommendation?.basis).toContain('raised to the current grace period (120 s) plus 30 s');
   });
 });

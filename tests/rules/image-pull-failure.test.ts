@@ -81,6 +81,8 @@ ruleTester(rule, {
       text: 'failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/cypress/included/manifests/sha256:86e3bff9634b85a5239a65974ac3c98f51277a8e1519fbd57b5e528f55ab8bf7: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
       source: 'https://github.com/apptension/saas-boilerplate/issues/204',
       cause: 'rate-limit',
+      // The cached image: no upstream host inside the ECR path, and a digest joined with "@", not ":".
+      fixIncludes: ['.amazonaws.com/docker-hub/cypress/included@sha256:86e3bff9634b85a5239a65974ac3c98f51277a8e1519fbd57b5e528f55ab8bf7 as the image'],
     },
     {
       name: 'ERROR: toomanyrequests (doc form)',

@@ -152,7 +152,7 @@ describe('log-group-missing: awslogs-create-group and the permission it needs', 
     expect(calls).toEqual(['ecs:DescribeTaskDefinition', 'logs:DescribeLogGroups', 'iam:SimulatePrincipalPolicy']);
     expect(f?.evidence).toContainEqual({ source: 'iam:SimulatePrincipalPolicy', observed: `ecsTaskExecutionRole logs:CreateLogGroup on ${groupArn}: implicitDeny: no policy allows it` });
     expect(f?.explanation).toContain(`ecsTaskExecutionRole may not logs:CreateLogGroup on ${groupArn}`);
-    expect(f?.fix).toContain(`aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name ecs-create-log-group`);
+    expect(f?.fix).toContain(`aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name ecs-medic-create-log-group-`);
     expect(f?.fix).toContain(`"Resource":"${groupArn}"`);
     expect(f?.fix).toContain('aws logs create-log-group --log-group-name /ecs/webserver --region us-east-1');
     expect(f?.unchecked).toEqual([]);

@@ -6,6 +6,7 @@ import { snapshotReader } from '../../shared/reader/snapshot';
 import rule from '../../shared/rules/secrets-pull-failure';
 import { keyPolicyAccess } from '../../shared/rules/secrets-pull-failure/key-policy';
 import { SAMPLE_TASK_DEFINITION_ARN as taskDefinitionArn, sampleTaskDefinition, stoppedTaskEvent } from '../fixtures/events';
+import { ownedPolicyName } from '../../shared/facts/iam';
 import { ruleTester } from '../rule-tester';
 import { countingReader } from '../support/counting-reader';
 
@@ -418,10 +419,12 @@ describe('secrets-pull-failure: IAM and KMS in the account', () => {
       source: 'kms:GetKeyPolicy',
       observed: `${keyB}: statement "Allow use of the key" allows ${scenarioRole} kms:Decrypt`,
     });
-    // Only the refused secret, by its full ARN, under a policy name that does not replace the role's existing ecs-read-secrets.
+    // Only the refused secret, by its full ARN, under a name ecs-medic owns: never the role's existing ecs-read-secrets, which it would replace.
+    const document = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"${adcSecret}"}]}`;
     expect(finding?.fix).toBe(
-      `aws iam put-role-policy --role-name ${scenarioRole} --policy-name ecs-read-secrets-2 --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"${adcSecret}"}]}'`,
+      `aws iam put-role-policy --role-name ${scenarioRole} --policy-name ${ownedPolicyName('read-secrets', document)} --policy-document '${document}'`,
     );
+    expect(finding?.fix).not.toContain('--policy-name ecs-read-secrets ');
     expect(finding?.explanation).toContain(`may not: secretsmanager:GetSecretValue on ${adcSecret} (implicitDeny)`);
   });
 
@@ -450,12 +453,14 @@ describe('secrets-pull-failure: IAM and KMS in the account', () => {
     expect(finding?.fix).toContain(`"Action":"kms:Decrypt","Resource":"${keyA}"`);
   });
 
-  it('a key policy that names neither the role nor the account: adds a statement for the role', async () => {
+  it('a key policy that names neither the role nor the account: grants the role Decrypt beside it, never rewrites it', async () => {
     const keyAdmin = { Sid: 'Allow access for Key Administrators', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:role/KeyAdmin' }, Action: 'kms:*', Resource: '*' };
     const { finding } = await diagnoseScenario(scenarioWith((s) => setKeyPolicy(s, keyB, policy(keyAdmin))));
     expect(finding?.evidence).toContainEqual({ source: 'kms:GetKeyPolicy', observed: `${keyB}: no statement allows ${scenarioRole} (or the account) kms:Decrypt` });
-    expect(finding?.fix).toContain(`aws kms put-key-policy --key-id ${keyB} --policy-name default --policy file://key-policy.json`);
-    expect(finding?.fix).toContain(`"Principal":{"AWS":"arn:aws:iam::123456789012:role/${scenarioRole}"}`);
+    expect(finding?.fix).toContain(
+      `aws kms create-grant --key-id ${keyB} --grantee-principal arn:aws:iam::123456789012:role/${scenarioRole} --operations Decrypt --name ecs-medic-decrypt-secrets`,
+    );
+    expect(finding?.fix).not.toContain('put-key-policy');
   });
 
   it('a key policy allowing "*" under conditions is reported unchecked, not guessed', async () => {
@@ -524,6 +529,20 @@ describe('secrets-pull-failure: IAM and KMS in the account', () => {
     expect(finding?.unchecked).toEqual([]);
   });
 
+  it('the simulation refused: the grant goes under a name ecs-medic owns, on the full ARN DescribeSecret returned', async () => {
+    const { finding } = await diagnoseScenario(
+      scenarioWith((s) => {
+        s['iam:SimulatePrincipalPolicy'] = [{ input: s['iam:SimulatePrincipalPolicy']?.[0]?.input, error: { name: 'AccessDenied', message: 'not authorized to perform: iam:SimulatePrincipalPolicy' } }];
+      }),
+    );
+    expect(finding?.unchecked.map((u) => u.reason)).toContainEqual(expect.stringContaining('iam:SimulatePrincipalPolicy'));
+    // valueFrom names ReportWriter_ADC_DB without its suffix; DescribeSecret gave the full ARN, so no -?????? wildcard.
+    expect(finding?.fix).toContain(`"${adcSecret}"`);
+    expect(finding?.fix).not.toContain('ReportWriter_ADC_DB-??????');
+    expect(finding?.fix).toMatch(/--policy-name ecs-medic-read-secrets-[0-9a-f]{12} /);
+    expect(finding?.fix).not.toContain('--policy-name ecs-read-secrets');
+  });
+
   it('a not-found failure only looks the secrets up (no simulation, no key policies)', async () => {
     const event = structuredClone(scenarioEvent) as { detail: { stoppedReason: string } };
     event.detail.stoppedReason =
@@ -567,6 +586,20 @@ describe('secrets-pull-failure: the network path', () => {
     const finding = firstFinding(await diagnoseEvent(timeoutEvent, counted.reader, [rule]));
     expect(counted.calls).toEqual(['ecs:DescribeTaskDefinition', 'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints']);
     expect(finding?.fix).toContain('--service-name com.amazonaws.us-east-1.secretsmanager');
+  });
+
+  it('checks the route to every store the task definition uses, not only the one the text names', async () => {
+    const snapshot = withEndpoints([endpoint(true)]);
+    snapshot['ecs:DescribeTaskDefinition'] = [
+      taskDefinitionWith([
+        { name: 'DB', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf' },
+        { name: 'KEY', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/webserver/key' },
+      ]),
+    ];
+    const finding = firstFinding(await diagnoseEvent(timeoutEvent, snapshotReader(snapshot), [rule]));
+    // The Secrets Manager endpoint exists; the SSM one does not, and the next start would fail on it.
+    expect(finding?.evidence).toContainEqual({ source: 'ec2:DescribeVpcEndpoints', observed: 'vpc-0e1f2a3b4c5d6e7f8 has no com.amazonaws.us-east-1.ssm endpoint' });
+    expect(finding?.explanation).toContain('com.amazonaws.us-east-1.ssm');
   });
 
   it('an endpoint with private DNS off: turn it on', async () => {

@@ -40,7 +40,8 @@ ruleTester(rule, {
       text: 'ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log group: AccessDeniedException: User: arn:aws:sts::[redacted]:assumed-role/[redacted]-ecs-task-execution-role/[redacted] is not authorized to perform: logs:CreateLogGroup on resource: arn:aws:logs:eu-central-1:[redacted]:log-group:[redacted]:log-stream: because no identity-based policy allows the logs:CreateLogGroup action : exit status 1',
       source: 'https://github.com/terraform-aws-modules/terraform-aws-ecs/pull/313',
       cause: 'execution-role-permissions',
-      fixIncludes: ["--role-name '[redacted]-ecs-task-execution-role'", 'logs:CreateLogGroup'],
+      // The denied resource is the log group's stream ARN, trailing colon and all: without it IAM matches another resource.
+      fixIncludes: ["--role-name '[redacted]-ecs-task-execution-role'", 'logs:CreateLogGroup', '"Resource":"arn:aws:logs:eu-central-1:[redacted]:log-group:[redacted]:log-stream:"'],
     },
     {
       name: 'log stream AccessDenied, truncated before the action',
@@ -100,7 +101,7 @@ ruleTester(rule, {
       text: UNABLE_TO_ASSUME,
       source: UNABLE_TO_ASSUME_SOURCE,
       cause: 'trust-policy',
-      fixIncludes: ['aws iam update-assume-role-policy --role-name MythicalMysfitsCoreStack-ECSTaskRole-FXO3A6J08BN', 'ecs-tasks.amazonaws.com', 'iam:PassRole'],
+      fixIncludes: ['aws iam get-role --role-name MythicalMysfitsCoreStack-ECSTaskRole-FXO3A6J08BN --query Role.AssumeRolePolicyDocument', 'ecs-tasks.amazonaws.com', 'iam:PassRole'],
     },
     {
       name: 'the same, as the reason of a SERVICE_TASK_CONFIGURATION_FAILURE service action',

@@ -64,7 +64,13 @@ function placementDetection(signal: SignalOf<'text' | 'service-action' | 'task-s
       specificity: 'symptom' as const,
       explanation:
         'ECS could not place the task because no container instance registers an attribute the task definition requires. An old ECS agent that does not register a newer capability is one cause (e.g. ECS Exec needs agent 1.50.2, container dependencies 1.26.0). Others: a capability the agent supports but was not enabled in /etc/ecs/ecs.config (e.g. ECS_ENABLE_TASK_IAM_ROLE), a Docker volume plugin not installed on the instances, a task for another OS or CPU architecture than the instances, or a custom attribute in a placement constraint that no instance carries.',
-      fix: `Compare the task definition's requiresAttributes with the instances' attributes: aws ecs describe-task-definition --task-definition <family:revision> --query taskDefinition.requiresAttributes and aws ecs describe-container-instances --cluster ${shellArg(signal.resource.cluster, 'cluster')} --container-instances <id> --query 'containerInstances[].[versionInfo.agentVersion,attributes]'. If the agent is old:\n${updateFix(signal.resource.cluster, [])}`,
+      fix: [
+        "Compare the task definition's requiresAttributes with the instances' attributes:",
+        'aws ecs describe-task-definition --task-definition <family:revision> --query taskDefinition.requiresAttributes',
+        `aws ecs describe-container-instances --cluster ${shellArg(signal.resource.cluster, 'cluster')} --container-instances <container-instance-id> --query 'containerInstances[].[versionInfo.agentVersion,attributes]'`,
+        'If the agent is old:',
+        updateFix(signal.resource.cluster, []),
+      ].join('\n'),
       evidence: [quoted(signal.source, signal.text)],
     };
   }
@@ -74,7 +80,12 @@ function placementDetection(signal: SignalOf<'text' | 'service-action' | 'task-s
       specificity: 'symptom' as const,
       explanation:
         'ECS could not place the task because the ECS agent on the closest container instance was not connected. Short disconnects happen several times an hour and are normal; a placement failure means it stayed disconnected. Common causes: the instance lost its route to the ECS endpoint (NAT, VPC endpoint, security group), the agent or the Docker daemon stopped or hung, the instance role lacks ecs:Poll/ecs:Submit*, or the instance is being stopped.',
-      fix: `Find disconnected instances: aws ecs describe-container-instances --cluster ${shellArg(signal.resource.cluster, 'cluster')} --container-instances $(aws ecs list-container-instances --cluster ${shellArg(signal.resource.cluster, 'cluster')} --query containerInstanceArns --output text) --query 'containerInstances[?agentConnected==\`false\`].[ec2InstanceId,versionInfo.agentVersion]'\nThen on each: sudo systemctl restart ecs (and read /var/log/ecs/ecs-agent.log), or drain and replace the instance.`,
+      fix: [
+        'Find disconnected instances: list them, then describe those it prints:',
+        `aws ecs list-container-instances --cluster ${shellArg(signal.resource.cluster, 'cluster')} --query containerInstanceArns --output text`,
+        `aws ecs describe-container-instances --cluster ${shellArg(signal.resource.cluster, 'cluster')} --container-instances <container-instance-arns> --query 'containerInstances[?agentConnected==\`false\`].[ec2InstanceId,versionInfo.agentVersion]'`,
+        'Then on each: sudo systemctl restart ecs (and read /var/log/ecs/ecs-agent.log), or drain and replace the instance.',
+      ].join('\n'),
       evidence: [quoted(signal.source, signal.text)],
     };
   }

@@ -28,9 +28,10 @@ const containerInstancePattern = /container-instance[\s/]+([0-9a-f-]{32,36})/i;
 
 const trunkingCommands = [
   'aws ecs put-account-setting --name awsvpcTrunking --value enabled --principal-arn <container-instance-role-arn>',
-  '(or for every principal in the account: aws ecs put-account-setting-default --name awsvpcTrunking --value enabled)',
-  'then replace the container instances; only instances launched after the opt-in get a trunk interface:',
-  'aws autoscaling start-instance-refresh --auto-scaling-group-name <asg>',
+  'or for every principal in the account:',
+  'aws ecs put-account-setting-default --name awsvpcTrunking --value enabled',
+  // An instance refresh terminates the running instances: ecs-medic names it, the user starts it when the tasks can move.
+  'then replace the container instances (drain them, or an instance refresh of their Auto Scaling group): only instances launched after the opt-in get a trunk interface.',
 ].join('\n');
 
 function subnetFix(signal: Signal, subnets: readonly string[]): string {
@@ -39,7 +40,7 @@ function subnetFix(signal: Signal, subnets: readonly string[]): string {
     'See how many addresses each subnet has left:',
     `aws ec2 describe-subnets --subnet-ids ${ids} --query 'Subnets[].[SubnetId,AvailabilityZone,CidrBlock,AvailableIpAddressCount]'`,
     'Then give the tasks larger subnets (a /20 has 4,091 usable addresses) in more Availability Zones:',
-    `aws ecs update-service ${serviceArgs(signal.resource)} --network-configuration 'awsvpcConfiguration={subnets=[<subnet-a>,<subnet-b>],securityGroups=[<security-group>]}'`,
+    `aws ecs update-service ${serviceArgs(signal.resource)} --network-configuration 'awsvpcConfiguration={subnets=[<subnet-a>,<subnet-b>],securityGroups=[<security-group>],assignPublicIp=<assign-public-ip>}'`,
   ].join('\n');
 }
 

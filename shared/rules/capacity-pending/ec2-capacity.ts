@@ -68,6 +68,27 @@ const activitiesCheck = (asg: string) => `aws autoscaling describe-scaling-activ
 const raiseMax = (group: AutoScalingGroup) =>
   `aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${shellArg(group.AutoScalingGroupName, 'asg')} --max-size <more than ${group.MaxSize ?? 'the current max'}>`;
 
+/**
+ * PutClusterCapacityProviders replaces the cluster's providers and its default strategy: the command
+ * names every provider and the default strategy the cluster already has, or it is not printed.
+ */
+function attachProvider(clusterName: string, cluster: Cluster | undefined): string[] {
+  if (!cluster) {
+    return [
+      `aws ecs describe-clusters --clusters ${shellArg(clusterName, 'cluster')} --query 'clusters[0].[capacityProviders,defaultCapacityProviderStrategy]'`,
+      'then add <capacity-provider> with put-cluster-capacity-providers, naming every provider and the default strategy this shows (the call replaces both).',
+    ];
+  }
+  const providers = [...new Set([...(cluster.capacityProviders ?? []), '<capacity-provider>'])];
+  const current = cluster.defaultCapacityProviderStrategy ?? [];
+  const strategy = current.length
+    ? current.map((s) => [`capacityProvider=${s.capacityProvider}`, `weight=${s.weight ?? 0}`, `base=${s.base ?? 0}`].join(','))
+    : ['capacityProvider=<capacity-provider>,weight=1'];
+  return [
+    `aws ecs put-cluster-capacity-providers --cluster ${shellArg(clusterName, 'cluster')} --capacity-providers ${providers.join(' ')} --default-capacity-provider-strategy ${strategy.join(' ')}`,
+  ];
+}
+
 async function readGroups(names: string[], context: InvestigationContext, evidence: Evidence[]): Promise<AutoScalingGroup[]> {
   if (names.length === 0) return [];
   const answer = await context.read(
@@ -81,7 +102,7 @@ async function readGroups(names: string[], context: InvestigationContext, eviden
 }
 
 /** With managed scaling on: the group at its max, the group still launching, or the group not growing for a reason only its activities show. */
-function scaledRefinement(prefix: string, groups: AutoScalingGroup[], names: string[], context: InvestigationContext): Pick<Refinement, 'explanation' | 'fix'> {
+function scaledRefinement(clusterName: string, prefix: string, groups: AutoScalingGroup[], names: string[], context: InvestigationContext): Pick<Refinement, 'explanation' | 'fix'> {
   const full = groups.filter(atMax);
   if (full.length) {
     return {
@@ -100,7 +121,7 @@ function scaledRefinement(prefix: string, groups: AutoScalingGroup[], names: str
       fix: [
         'Watch the launches and check the new instances register:',
         ...launching.map((g) => activitiesCheck(g.AutoScalingGroupName ?? '')),
-        'aws ecs list-container-instances --cluster <cluster> --status ACTIVE',
+        `aws ecs list-container-instances --cluster ${shellArg(clusterName, 'cluster')} --status ACTIVE`,
       ].join('\n'),
     };
   }
@@ -118,7 +139,8 @@ function scaledRefinement(prefix: string, groups: AutoScalingGroup[], names: str
       "Check the group's size and why it is not launching:",
       ...names.map(asgCheck),
       ...names.map(activitiesCheck),
-      'Raise the max size if it is the limit: aws autoscaling update-auto-scaling-group --auto-scaling-group-name <asg> --max-size <n>',
+      'Raise the max size if it is the limit:',
+      ...(names.length ? names : [undefined]).map((name) => `aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${shellArg(name, 'asg')} --max-size <n>`),
     ].join('\n'),
   };
 }
@@ -152,9 +174,7 @@ export async function investigateEc2Capacity(detection: Detection, signal: Signa
       fix: [
         'Create a capacity provider with managed scaling for the Auto Scaling group and place the service on it:',
         'aws ecs create-capacity-provider --name <capacity-provider> --auto-scaling-group-provider "autoScalingGroupArn=<asg-arn>,managedScaling={status=ENABLED,targetCapacity=100},managedTerminationProtection=DISABLED"',
-        `aws ecs put-cluster-capacity-providers --cluster ${shellArg(clusterName, 'cluster')} --capacity-providers <capacity-provider> ${
-          cluster?.capacityProviders?.length ? `${cluster.capacityProviders.join(' ')} ` : ''
-        }--default-capacity-provider-strategy capacityProvider=<capacity-provider>,weight=1`,
+        ...attachProvider(clusterName, cluster),
         `aws ecs update-service ${serviceArgs(resource)} --capacity-provider-strategy capacityProvider=<capacity-provider>,weight=1 --force-new-deployment`,
       ].join('\n'),
     };
@@ -197,5 +217,5 @@ export async function investigateEc2Capacity(detection: Detection, signal: Signa
       ].join('\n'),
     };
   }
-  return { evidence, ...scaledRefinement(prefix, groups, names, context) };
+  return { evidence, ...scaledRefinement(clusterName, prefix, groups, names, context) };
 }

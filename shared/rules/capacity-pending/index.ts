@@ -88,7 +88,8 @@ const scalingFix = (cluster: string, service: string) =>
   [
     'Turn on managed scaling on the capacity provider so ECS grows its Auto Scaling group when tasks cannot be placed:',
     'aws ecs update-capacity-provider --name <capacity-provider> --auto-scaling-group-provider "managedScaling={status=ENABLED,targetCapacity=100}"',
-    `If the service uses a launch type instead of a capacity provider, move it onto one: aws ecs update-service --cluster ${cluster} --service ${service} --capacity-provider-strategy capacityProvider=<capacity-provider>,weight=1 --force-new-deployment`,
+    'If the service uses a launch type instead of a capacity provider, move it onto one:',
+    `aws ecs update-service --cluster ${cluster} --service ${service} --capacity-provider-strategy capacityProvider=<capacity-provider>,weight=1 --force-new-deployment`,
     "Either way, the Auto Scaling group's max size caps how far the cluster can grow.",
   ].join('\n');
 
@@ -106,7 +107,7 @@ function fixFor(cause: string, resource: ResourceRef): string {
     case 'fargate-capacity':
       return [
         'Give the service subnets in more Availability Zones, and a FARGATE fallback next to FARGATE_SPOT:',
-        `aws ecs update-service --cluster ${cluster} --service ${service} --capacity-provider-strategy capacityProvider=FARGATE,base=1,weight=1 capacityProvider=FARGATE_SPOT,weight=3`,
+        `aws ecs update-service --cluster ${cluster} --service ${service} --capacity-provider-strategy capacityProvider=FARGATE,base=1,weight=1 capacityProvider=FARGATE_SPOT,weight=3 --force-new-deployment`,
         'For RunTask, retry later (the re:Post guide suggests Step Functions retries) or try another cpu/memory size.',
       ].join('\n');
     default:

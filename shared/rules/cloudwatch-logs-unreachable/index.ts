@@ -2,8 +2,9 @@ import type { VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { ContainerStoppedSignal, TaskStoppedSignal } from '../../events/signals';
 import type { Evidence } from '../../findings';
 import { taskSubnet } from '../../facts/task';
+import { publicIpCommands } from '../../facts/service-placement';
 import { defineRule, type InvestigationContext, type Refinement } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { firstMatch, quoted, regionNamedIn, shellArg } from '../text';
 import { available, type Egress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
 
 /**
@@ -33,18 +34,11 @@ function endpointCommand(vpc: string | undefined, region: string | undefined, su
 function generalFix(region: string | undefined): string {
   return [
     'Give the task a network path to CloudWatch Logs, one of:',
-    `- private subnet: an interface VPC endpoint — ${endpointCommand(undefined, region, undefined)} — or a route 0.0.0.0/0 to a NAT gateway;`,
+    '- private subnet: an interface VPC endpoint, or a route 0.0.0.0/0 to a NAT gateway;',
+    endpointCommand(undefined, region, undefined),
     '- public subnet: assignPublicIp=ENABLED in the awsvpcConfiguration of the service or run-task;',
     '- and keep "DNS resolution" and "DNS hostnames" enabled on the VPC (the endpoint\'s private DNS needs both).',
   ].join('\n');
-}
-
-function assignPublicIpFix(signal: TaskSignal, subnet: string): string {
-  const { cluster, service, taskFamily } = signal.resource;
-  const network = `"awsvpcConfiguration={subnets=[${subnet}],securityGroups=[<task-sg>],assignPublicIp=ENABLED}"`;
-  return service
-    ? `aws ecs update-service --cluster ${shellArg(cluster, 'cluster')} --service ${shellArg(service, 'service')} --network-configuration ${network}`
-    : `aws ecs run-task --cluster ${shellArg(cluster, 'cluster')} --task-definition ${shellArg(taskFamily, 'task-family')} --launch-type FARGATE --network-configuration ${network}`;
 }
 
 const dnsCheck = 'whether DNS resolution and DNS hostnames are enabled in the VPC';
@@ -73,7 +67,12 @@ function diagnosis(
     return {
       cause: 'network',
       explanation: `The VPC has a CloudWatch Logs endpoint (${endpoint.VpcEndpointId}) with private DNS, yet the task could not reach it: its security group (${(endpoint.Groups ?? []).map((g) => g.GroupId).join(', ') || 'none'}) must allow TCP 443 from the task, and the VPC must have DNS resolution and DNS hostnames enabled.`,
-      fix: `Allow HTTPS from the task to the endpoint: aws ec2 authorize-security-group-ingress --group-id ${shellArg(endpoint.Groups?.[0]?.GroupId, 'endpoint-sg')} --protocol tcp --port 443 --source-group <task-sg>\nand enable DNS on the VPC: aws ec2 modify-vpc-attribute --vpc-id ${vpc} --enable-dns-support "{\\"Value\\":true}"`,
+      fix: [
+        'Allow HTTPS from the task to the endpoint:',
+        `aws ec2 authorize-security-group-ingress --group-id ${shellArg(endpoint.Groups?.[0]?.GroupId, 'endpoint-sg')} --protocol tcp --port 443 --source-group <task-sg>`,
+        'and enable DNS on the VPC:',
+        `aws ec2 modify-vpc-attribute --vpc-id ${vpc} --enable-dns-support "{\\"Value\\":true}"`,
+      ].join('\n'),
     };
   }
   if (egress?.kind === 'nat') {
@@ -88,7 +87,7 @@ function diagnosis(
     return {
       cause: 'no-public-ip',
       explanation: `Subnet ${subnet} is public (0.0.0.0/0 → ${target}) and the VPC has no CloudWatch Logs endpoint, so the task can only reach CloudWatch Logs with a public IP; a Fargate task launched with assignPublicIp=DISABLED in a public subnet has no way out, and its log stream cannot be created.`,
-      fix: `${assignPublicIpFix(signal, subnet)}\nor keep it private with a CloudWatch Logs endpoint:\n${endpointCommand(vpc, region, subnet)}`,
+      fix: `${publicIpCommands(signal.resource, subnet).join('\n')}\nor keep it private with a CloudWatch Logs endpoint:\n${endpointCommand(vpc, region, subnet)}`,
     };
   }
   return {
@@ -123,7 +122,7 @@ export default defineRule({
       cause: 'network',
       specificity: 'root-cause',
       explanation: generalExplanation.replace('<region>', signal.resource.region ?? '<region>'),
-      fix: generalFix(signal.resource.region),
+      fix: generalFix(signal.resource.region ?? regionNamedIn(signal.text)),
       evidence: [quoted(signal.source, signal.text)],
     };
   },

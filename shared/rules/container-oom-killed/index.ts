@@ -66,9 +66,9 @@ function deployLine(signal: OomSignal, family: string | undefined): string {
   const { cluster, service } = signal.resource;
   // A pasted text names no task: assume the common case, a service.
   if (service || signal.kind === 'text') {
-    return `then deploy it: aws ecs update-service --cluster ${shellArg(cluster, 'cluster')} --service ${shellArg(service, 'service')} --task-definition ${taskDefinition}`;
+    return `then deploy it:\naws ecs update-service --cluster ${shellArg(cluster, 'cluster')} --service ${shellArg(service, 'service')} --task-definition ${taskDefinition}`;
   }
-  return `then start new tasks from it: aws ecs run-task --cluster ${shellArg(cluster, 'cluster')} --task-definition ${taskDefinition} …`;
+  return `then start new tasks from it:\naws ecs run-task --cluster ${shellArg(cluster, 'cluster')} --task-definition ${taskDefinition}`;
 }
 
 function generalFix(signal: OomSignal): string {

@@ -276,9 +276,18 @@ function refinement(
     `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(target.service, 'service')} --task-definition ${shellArg(family, 'fixed-revision')}`,
   );
   if (!rollbackOn) {
+    // The structure is set as a whole: the service's own percentages and alarms go with the breaker, as they are.
+    const alarms = config?.alarms;
+    const kept = [
+      config?.maximumPercent !== undefined ? `maximumPercent=${config.maximumPercent}` : '',
+      config?.minimumHealthyPercent !== undefined ? `minimumHealthyPercent=${config.minimumHealthyPercent}` : '',
+      alarms?.alarmNames?.length
+        ? `alarms={alarmNames=[${alarms.alarmNames.join(',')}],enable=${alarms.enable === true},rollback=${alarms.rollback === true}}`
+        : '',
+    ].filter(Boolean);
     fixLines.push(
       '# so the next failed deployment rolls back by itself:',
-      `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(target.service, 'service')} --deployment-configuration "deploymentCircuitBreaker={enable=true,rollback=true}"`,
+      `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(target.service, 'service')} --deployment-configuration "${['deploymentCircuitBreaker={enable=true,rollback=true}', ...kept].join(',')}"`,
     );
   }
   return { evidence, explanation: `${what}${why}${after}`, fix: fixLines.join('\n') };

@@ -41,11 +41,18 @@ function textOf(signal: SignalOf<'text' | 'api-call'>): string | null {
 }
 
 function serviceFix(target: ExecTarget, service?: string): string {
-  return `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(service, 'service')} --enable-execute-command --force-new-deployment\nThen exec into a task started by the new deployment (aws ecs list-tasks --cluster ${shellArg(target.cluster, 'cluster')} --service-name ${shellArg(service, 'service')}).`;
+  return [
+    `aws ecs update-service --cluster ${shellArg(target.cluster, 'cluster')} --service ${shellArg(service, 'service')} --enable-execute-command --force-new-deployment`,
+    'Then exec into a task started by the new deployment:',
+    `aws ecs list-tasks --cluster ${shellArg(target.cluster, 'cluster')} --service-name ${shellArg(service, 'service')}`,
+  ].join('\n');
 }
 
 function standaloneFix(target: ExecTarget): string {
-  return `ECS Exec is fixed when a task starts: run a new task with it, e.g. aws ecs run-task --cluster ${shellArg(target.cluster, 'cluster')} --task-definition <family:revision> --enable-execute-command …`;
+  return [
+    'ECS Exec is fixed when a task starts: run a new task with it (with the launch type and network configuration it ran with):',
+    `aws ecs run-task --cluster ${shellArg(target.cluster, 'cluster')} --task-definition <family:revision> --enable-execute-command`,
+  ].join('\n');
 }
 
 function redeployFix(target: ExecTarget, service: string | undefined): string {
@@ -92,7 +99,7 @@ function detectExec(signal: SignalOf<'text' | 'api-call'>): ExecDetection | null
       specificity: 'root-cause',
       explanation:
         'ECS Exec was not turned on for this task, or its execute command agent (the SSM agent ECS runs beside your container) is not running yet. ECS Exec is decided when a task starts: turning it on for a service (update-service --enable-execute-command) does not change tasks already running, they keep it off until replaced.',
-      fix: `For a service's task: ${serviceFix(target)}\nFor a standalone task: ${standaloneFix(target)}`,
+      fix: `For a service's task:\n${serviceFix(target)}\nFor a standalone task:\n${standaloneFix(target)}`,
       evidence,
     };
   }
@@ -175,7 +182,7 @@ function definitionBlocker(definition: TaskDefinition, task: Task, target: ExecT
       cause: 'static-credentials',
       evidence: { source: 'ecs:DescribeTaskDefinition', observed: `AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment of: ${withKeys.join(', ')}` },
       explanation: `Container(s) ${withKeys.join(', ')} set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY as environment variables. The SSM agent ECS Exec runs inside the task picks those up instead of the task role, and they rarely allow ssmmessages, so the agent never connects (reported in aws/copilot-cli#3408 and aws-containers/amazon-ecs-exec-checker#49).`,
-      fix: `Rename those variables (e.g. APP_AWS_ACCESS_KEY_ID) or better drop them for the task role, register the new task definition revision, then ${redeployFix(target, service)}`,
+      fix: `Rename those variables (e.g. APP_AWS_ACCESS_KEY_ID) or better drop them for the task role, register the new task definition revision, then:\n${redeployFix(target, service)}`,
     };
   }
   // On EC2 the agent falls back to the instance role, which this rule cannot see.
@@ -184,7 +191,7 @@ function definitionBlocker(definition: TaskDefinition, task: Task, target: ExecT
     cause: 'task-role-permissions',
     evidence: { source: 'ecs:DescribeTaskDefinition', observed: `${definition.family}:${definition.revision} has no taskRoleArn` },
     explanation: `Task definition ${definition.family}:${definition.revision} has no task role. ECS Exec's agent authenticates to Session Manager with the task role, so without one it cannot connect.`,
-    fix: `Create a task role allowing ${SSM_ACTIONS} (trusting ecs-tasks.amazonaws.com), set it as taskRoleArn in a new revision of ${definition.family}, then ${redeployFix(target, service)}`,
+    fix: `Create a task role allowing ${SSM_ACTIONS} (trusting ecs-tasks.amazonaws.com), set it as taskRoleArn in a new revision of ${definition.family}, then:\n${redeployFix(target, service)}`,
   };
 }
 
@@ -250,8 +257,8 @@ async function investigateTask(detection: ExecDetection, region: string | undefi
           ? `aws ecs update-service --cluster ${shellArg(cluster, 'cluster')} --service ${shellArg(service, 'service')} --platform-version 1.4.0 --enable-execute-command --force-new-deployment`
           : `aws ecs update-container-agent --cluster ${shellArg(cluster, 'cluster')} --container-instance ${shellArg(arnName(task.containerInstanceArn), 'container-instance-id')}`
         : stalled?.status === 'PENDING'
-          ? 'Wait a few seconds and run the same aws ecs execute-command again.'
-          : (blocker?.fix ?? `Give the task role ${SSM_ACTIONS}, make ssmmessages reachable, then ${redeployFix(target, service)}`),
+          ? 'Wait a few seconds and run the same execute-command again.'
+          : (blocker?.fix ?? `Give the task role ${SSM_ACTIONS}, make ssmmessages reachable, then:\n${redeployFix(target, service)}`),
     };
   }
 

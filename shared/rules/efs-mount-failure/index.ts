@@ -1,6 +1,8 @@
 import type { EFSVolumeConfiguration } from '@aws-sdk/client-ecs';
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
+import { parseArn } from '../../arn';
+import { putRolePolicy } from '../../facts/iam';
 import { taskOf, taskSubnet } from '../../facts/task';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { defineRule } from '../rule';
@@ -229,7 +231,13 @@ export default defineRule({
             ? `Volume ${volume.name} mounts with IAM authorization as the task role ${role}, and EFS denied it: the role's policy or the file system policy does not allow elasticfilesystem:ClientMount (and ClientWrite for a writable mount).`
             : `Volume ${volume.name} mounts with IAM authorization but the task definition has no task role, so the mount carries no identity EFS can allow.`,
           fix: role
-            ? `aws iam put-role-policy --role-name ${shellArg(role.split('/').pop(), 'task-role')} --policy-name efs-client --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["elasticfilesystem:ClientMount","elasticfilesystem:ClientWrite"],"Resource":"arn:aws:elasticfilesystem:${efs.region ?? '<region>'}:<account>:file-system/${efs.fileSystem ?? '<file-system-id>'}"}]}'`
+            ? putRolePolicy(
+                role.split('/').pop(),
+                'task-role',
+                'efs-client',
+                ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+                [`arn:aws:elasticfilesystem:${efs.region ?? '<region>'}:${parseArn(role)?.account ?? '<account-id>'}:file-system/${efs.fileSystem ?? '<file-system-id>'}`],
+              )
             : `Set "taskRoleArn" in the task definition to a role allowed elasticfilesystem:ClientMount and ClientWrite on ${efs.fileSystem ?? 'the file system'}.`,
         };
       }

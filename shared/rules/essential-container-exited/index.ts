@@ -1,5 +1,4 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import type { TaskStoppedSignal, TextSignal } from '../../events/signals';
 import type { ContainerDetail } from '../../events/types';
 import type { Evidence } from '../../findings';
 import { type Detection, defineRule, type Refinement } from '../rule';
@@ -15,8 +14,6 @@ import { advice, exitCause, exitCauses, meaning } from './exit-codes';
 const essentialExited = /Essential container in task exited/i;
 /** A pasted text may carry the console's "Exit code: 137". */
 const exitCodeInText = /exit\s*code:?\s*(\d{1,3})\b/i;
-
-type ExitSignal = TextSignal | TaskStoppedSignal;
 
 interface ExitedContainer {
   name: string;
@@ -38,15 +35,12 @@ function culprit(exited: readonly ExitedContainer[]): ExitedContainer | undefine
   return exited.find((c) => c.code !== 143 && c.code !== 137) ?? exited[0];
 }
 
-function taskId(signal: ExitSignal): string | undefined {
-  return signal.kind === 'task-stopped' ? signal.resource.task : undefined;
-}
-
+// `aws logs tail` exists only in AWS CLI v2: get-log-events and filter-log-events are in both.
 function generalLogsCommand(container: string, task: string | undefined): string {
-  return `aws logs tail <awslogs-group> --log-stream-names <awslogs-stream-prefix>/${container}/${shellArg(task, 'task-id')} --since 1h   (group and prefix: logConfiguration.options in the container definition)`;
+  return `aws logs get-log-events --log-group-name <awslogs-group> --log-stream-name <awslogs-stream-prefix>/${container}/${shellArg(task, 'task-id')} --limit 50 --query 'events[].message'   # group and prefix: logConfiguration.options in the container definition`;
 }
 
-/** The exact `aws logs tail` for the container's awslogs stream, or why it cannot be given. */
+/** The exact command that prints the container's last awslogs lines, or why it cannot be given. */
 function logsCommand(definition: ContainerDefinition, task: string | undefined, region: string | undefined): { command?: string; why?: string } {
   const log = definition.logConfiguration;
   if (log?.logDriver !== 'awslogs') return { why: `container ${definition.name} logs with ${log?.logDriver ?? 'no log driver'}, not awslogs` };
@@ -56,8 +50,9 @@ function logsCommand(definition: ContainerDefinition, task: string | undefined, 
   const groupRegion = log.options?.['awslogs-region'] ?? region;
   const regionArg = groupRegion ? ` --region ${shellArg(groupRegion, 'region')}` : '';
   // Without a prefix (EC2 only), the stream is named after the Docker container id, which the event does not carry.
-  const stream = prefix ? ` --log-stream-names ${shellArg(`${prefix}/${definition.name}/${task ?? '<task-id>'}`, 'stream')}` : '';
-  return { command: `aws logs tail ${shellArg(group, 'awslogs-group')}${stream} --since 1h${regionArg}` };
+  if (!prefix) return { command: `aws logs filter-log-events --log-group-name ${shellArg(group, 'awslogs-group')} --limit 50 --query 'events[].[logStreamName,message]'${regionArg}` };
+  const stream = shellArg(`${prefix}/${definition.name}/${task ?? '<task-id>'}`, 'stream');
+  return { command: `aws logs get-log-events --log-group-name ${shellArg(group, 'awslogs-group')} --log-stream-name ${stream} --limit 50 --query 'events[].message'${regionArg}` };
 }
 
 export default defineRule({
@@ -98,7 +93,8 @@ export default defineRule({
       if (code !== undefined) failed = { name: '<container>', code: Number(code) };
     }
 
-    const task = taskId(signal);
+    // A pasted text names no task; a task's reason, or one a rule classifies for its tasks, does.
+    const task = signal.resource.task;
     if (!failed) {
       return {
         cause: null,

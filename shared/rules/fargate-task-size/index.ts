@@ -84,12 +84,23 @@ function requestOf(signal: ApiCallSignal): Request | undefined {
 function reregister(family: string | undefined, cpu: number, memory: number): string {
   const where = family ? `In task definition ${family}` : 'In the task definition';
   return [
-    `${where}, set "cpu": "${cpu}" and "memory": "${memory}", then register it again:`,
-    `aws ecs register-task-definition --cli-input-json file://${shellArg(family, 'family')}.json`,
+    `${where}, set "cpu": "${cpu}" and "memory": "${memory}", then register it again (a new revision; the old one stays):`,
+    ...registerAgain(family),
   ].join('\n');
 }
 
-const genericSizeFix = `Set the task-level "cpu" and "memory" to a pair Fargate runs (${matrixSummary()}), then register the task definition again:\naws ecs register-task-definition --cli-input-json file://<family>.json`;
+/** Registering again from the current revision's JSON: RegisterTaskDefinition takes its fields, not the read-only ones DescribeTaskDefinition adds. */
+function registerAgain(family: string | undefined): string[] {
+  return [
+    `aws ecs describe-task-definition --task-definition ${shellArg(family, 'family')} --query taskDefinition --output json`,
+    '# save that as task-definition.json, drop taskDefinitionArn, revision, status, requiresAttributes, compatibilities, registeredAt and registeredBy, fix cpu and memory, then pass it to register-task-definition with --cli-input-json file://task-definition.json',
+  ];
+}
+
+const genericSizeFix = [
+  `Set the task-level "cpu" and "memory" to a pair Fargate runs (${matrixSummary()}), then register the task definition again:`,
+  ...registerAgain(undefined),
+].join('\n');
 
 const abovemaxFix = `${FARGATE_MAX}. Run this task on EC2 capacity instead (a capacity provider or --launch-type EC2, with "requiresCompatibilities": ["EC2"]), or split the work into smaller tasks.`;
 

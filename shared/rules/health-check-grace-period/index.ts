@@ -67,12 +67,13 @@ function explanationFor(kind: HealthCheckKind): string {
     : `ECS stopped the task because an essential container's own health check (healthCheck in the task definition) reported UNHEALTHY, and started a replacement. When this repeats right after start, the check begins before the app is ready: healthCheck.startPeriod and the service's health-check grace period are shorter than start-up. ${otherContainerCauses}`;
 }
 
-function genericFix(kind: HealthCheckKind, service: string | undefined, targetGroup: string | undefined): string {
-  const update = `aws ecs update-service --cluster <cluster> --service ${shellArg(service, 'service')} --health-check-grace-period-seconds <1.5 × start-up seconds>`;
+function genericFix(kind: HealthCheckKind, cluster: string | undefined, service: string | undefined, targetGroup: string | undefined): string {
+  const update = `aws ecs update-service --cluster ${shellArg(cluster, 'cluster')} --service ${shellArg(service, 'service')} --health-check-grace-period-seconds <1.5 × start-up seconds>`;
   return kind === 'elb'
     ? [
         update,
-        `then see why targets fail: aws elbv2 describe-target-health --target-group-arn ${shellArg(targetGroup, 'target-group-arn')} (Target.Timeout, Target.ResponseCodeMismatch, Target.FailedHealthChecks)`,
+        'then see why targets fail (Target.Timeout, Target.ResponseCodeMismatch, Target.FailedHealthChecks):',
+        `aws elbv2 describe-target-health --target-group-arn ${shellArg(targetGroup, 'target-group-arn')}`,
       ].join('\n')
     : [
         'in the task definition, set the container\'s "healthCheck": { …, "startPeriod": <1.5 × start-up seconds, at most 300> }, register the revision and update the service, or:',
@@ -188,7 +189,7 @@ function refine(kind: HealthCheckKind, f: Findings, evidence: Evidence[]): Refin
         ? `Point the health check at a path the app answers with 200, or accept the code it returns:\naws elbv2 modify-target-group --target-group-arn ${targetGroup} --health-check-path <path-that-returns-200>\naws elbv2 modify-target-group --target-group-arn ${targetGroup} --matcher HttpCode=200-399`
         : kind === 'elb'
           ? `aws elbv2 describe-target-health --target-group-arn ${targetGroup}\nthen check the app's logs and CPU/memory at the time the checks failed`
-          : `aws ecs describe-tasks --cluster ${shellArg(cluster, 'cluster')} --tasks ${shellArg(f.killed[0]?.taskArn, 'task-arn')} (containers[].healthStatus), then run the health-check command by hand in the image and read the app's logs`,
+          : `aws ecs describe-tasks --cluster ${shellArg(cluster, 'cluster')} --tasks ${shellArg(f.killed[0]?.taskArn, 'task-arn')} --query 'tasks[].containers[].[name,healthStatus]'\nthen run the health-check command by hand in the image and read the app's logs`,
     };
   }
 
@@ -250,7 +251,7 @@ export default defineRule({
       cause: causeOf[kind],
       specificity: 'symptom',
       explanation: explanationFor(kind),
-      fix: genericFix(kind, service, targetGroups[0]),
+      fix: genericFix(kind, signal.resource.cluster, service, targetGroups[0]),
       evidence: [quoted(signal.source, signal.text)],
       ...(service && !signal.resource.service ? { resource: { service } } : {}),
       kind,

@@ -171,18 +171,22 @@ export function recommendGrace(input: {
   }
   const lowerBound = longest ?? (input.detectionWindow !== undefined ? currentGrace + input.detectionWindow : undefined);
   if (lowerBound === undefined) return undefined;
-  const seconds = Math.min(MAX_RECOMMENDED_SECONDS, Math.max(roundUpToStep(lowerBound * 2), roundUpToStep(currentGrace + STEP_SECONDS)));
-  const source =
+  const doubled = roundUpToStep(lowerBound * 2);
+  const aboveCurrent = roundUpToStep(currentGrace + STEP_SECONDS);
+  const seconds = Math.min(MAX_RECOMMENDED_SECONDS, Math.max(doubled, aboveCurrent));
+  // The sentence names the bound actually used: a lifetime the events showed, or an estimate from the settings.
+  const [source, bound] =
     longest !== undefined
-      ? `the longest lifetime of the killed tasks (${longest} s)`
-      : `the current grace period plus the health-check window (${lowerBound} s, estimated from the settings)`;
+      ? [`the longest lifetime of the killed tasks (${longest} s)`, 'that lifetime']
+      : [`the current grace period plus the health-check window (${lowerBound} s, estimated from the settings)`, 'that estimate'];
+  const raised = aboveCurrent > doubled ? `, raised to the current grace period (${currentGrace} s) plus ${STEP_SECONDS} s` : '';
   return {
     seconds,
     basis: `${
       stale
         ? `not measured for today's start-up (the service measured ${measured.seconds} s from ${measured.from}, but the killed tasks lived longer than that without becoming healthy, so start-up has become slower)`
         : 'not measured (no task of this service reached steady state in the events ECS keeps)'
-    }: 2 × ${source}, rounded up to ${STEP_SECONDS} s${seconds === MAX_RECOMMENDED_SECONDS ? `, capped at ${MAX_RECOMMENDED_SECONDS} s` : ''}; that lifetime is only a lower bound on start-up time`,
+    }: 2 × ${source}, rounded up to ${STEP_SECONDS} s${raised}${seconds === MAX_RECOMMENDED_SECONDS ? `, capped at ${MAX_RECOMMENDED_SECONDS} s` : ''}; ${bound} is only a lower bound on start-up time`,
     alreadyCovered: false,
   };
 }

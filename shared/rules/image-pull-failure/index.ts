@@ -109,7 +109,11 @@ function imageInText(text: string): string | undefined {
     /manifest for (\S+) not found/i,
   ]);
   if (direct?.[1]) return direct[1];
-  if (manifestUrl && !/\/v2\/$/.test(manifestUrl[0])) return `${manifestUrl[1]}/${manifestUrl[2]}:${manifestUrl[3]}`;
+  if (manifestUrl && !/\/v2\/$/.test(manifestUrl[0])) {
+    // A manifest is asked for by tag or by digest: a digest joins the repository with "@", a tag with ":".
+    const reference = (manifestUrl[3] ?? '').replace(/[:.,;]+$/, '');
+    return `${manifestUrl[1]}/${manifestUrl[2]}${/^sha256:/i.test(reference) ? '@' : ':'}${reference}`;
+  }
   return undefined;
 }
 
@@ -137,6 +141,15 @@ function platformIn(text: string): string | undefined {
   return /(linux\/(?:amd64|arm64|arm)(?:\/v\d)?)/i.exec(text)?.[1]?.toLowerCase();
 }
 
+
+const dockerHubHost = /^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//i;
+
+/** The image through an ECR pull-through cache of Docker Hub: no upstream host, official images under library/. */
+export function cachedImageUri(image: string | undefined, account: string | undefined, region: string | undefined): string {
+  const path = image?.replace(dockerHubHost, '');
+  const repository = path && !path.split(/[:@]/)[0]?.includes('/') ? `library/${path}` : (path ?? '<image>');
+  return `${account ?? '<account-id>'}.dkr.ecr.${region ?? '<region>'}.amazonaws.com/docker-hub/${repository}`;
+}
 
 function describe(cause: PullCause | null, registry: Registry, text: string, signal: Signal): Pick<Detection, 'explanation' | 'fix'> {
   const image = registry.image;
@@ -180,7 +193,7 @@ function describe(cause: PullCause | null, registry: Registry, text: string, sig
           'Docker Hub refused the pull because the pull rate limit was reached. Anonymous pulls are counted per source IP, and every task behind the same NAT gateway shares that IP, so a deployment or a scale-out can exhaust it.',
         fix: [
           `aws ecr create-pull-through-cache-rule --ecr-repository-prefix docker-hub --upstream-registry-url registry-1.docker.io --credential-arn <secret-arn-for-docker-hub-credentials> --region ${shellArg(region, 'region')}`,
-          `then use <account>.dkr.ecr.${shellArg(region, 'region')}.amazonaws.com/docker-hub/${image && !image.includes('/') ? `library/${image}` : shellArg(image, 'image')} as the image;`,
+          `then use ${cachedImageUri(image, signal.resource.account, region)} as the image;`,
           'or authenticate the pulls: "repositoryCredentials": {"credentialsParameter": "<secret-arn>"} in the container definition (the secret holds a Docker Hub username and access token).',
         ].join('\n'),
       };
@@ -216,7 +229,7 @@ function describe(cause: PullCause | null, registry: Registry, text: string, sig
         explanation:
           'The image could not be pulled, and the text does not say why. The usual causes are a wrong image URI or tag, no network route to the registry (no NAT, public IP or VPC endpoints), missing registry credentials or ECR permissions on the task execution role, a Docker Hub rate limit, or an image built for another CPU architecture.',
         fix: [
-          "aws ecs describe-tasks --cluster <cluster> --tasks <task-id> --query 'tasks[0].containers[].[name,image,reason]'",
+          `aws ecs describe-tasks --cluster ${shellArg(signal.resource.cluster, 'cluster')} --tasks ${shellArg(signal.resource.task, 'task-id')} --query 'tasks[0].containers[].[name,image,reason]'`,
           'Read the full container reason (stoppedReason is truncated), then check the image exists and the task subnet can reach the registry.',
         ].join('\n'),
       };

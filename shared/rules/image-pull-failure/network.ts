@@ -8,6 +8,7 @@ import type { InvestigationContext, Refinement } from '../rule';
 import { shellArg } from '../text';
 import { available, describeEgress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
 import { runsOnFargate, taskOf, taskSubnet } from '../../facts/task';
+import { publicIpCommands } from '../../facts/service-placement';
 
 export interface Registry {
   /** The image as the text or event names it. */
@@ -98,7 +99,7 @@ export async function checkPullPath(registry: Registry, signal: Signal, context:
     return {
       evidence,
       explanation: `Subnet ${subnet} routes to an internet gateway (${egress.target}), which only works for a task that has a public IP. The task was most likely started with assignPublicIp=DISABLED, so it cannot reach ${registry.ecr ? 'Amazon ECR' : 'the registry'}.`,
-      fix: `aws ecs update-service --cluster ${shellArg(signal.resource.cluster, 'cluster')} --service ${shellArg(signal.resource.service, 'service')} --network-configuration 'awsvpcConfiguration={subnets=[${subnet}],securityGroups=[<task-sg>],assignPublicIp=ENABLED}'`,
+      fix: publicIpCommands(signal.resource, subnet).join('\n'),
     };
   }
   if (endpoints && (endpoints.missing.length || endpoints.noPrivateDns.length || endpoints.s3NotRouted) && !reachesInternet) {
@@ -115,7 +116,7 @@ export async function checkPullPath(registry: Registry, signal: Signal, context:
     return {
       evidence,
       explanation: `Subnet ${subnet} has no route to the internet (${describeEgress(egress)}) and VPC ${vpc} has ${gaps.join('; ')}, so the task cannot reach Amazon ECR. Fargate pulls through the task's own network interface: a private subnet needs the ecr.api and ecr.dkr interface endpoints and the S3 gateway endpoint (image layers are stored in S3), or a NAT gateway.`,
-      fix: [...commands, `or: aws ec2 create-route --route-table-id ${shellArg(rtb, 'route-table-id')} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-gateway-id>`].join('\n'),
+      fix: [...commands, 'or route the subnet through a NAT gateway:', `aws ec2 create-route --route-table-id ${shellArg(rtb, 'route-table-id')} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-gateway-id>`].join('\n'),
     };
   }
   if (!reachesInternet && !registry.ecr) {

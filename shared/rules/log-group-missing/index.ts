@@ -3,7 +3,7 @@ import { parseArn } from '../../arn';
 import type { Evidence } from '../../findings';
 import { defineRule, type InvestigationContext } from '../rule';
 import { describeDecision, putRolePolicy, roleNameOf, type SimulatedDecision, simulate } from '../../facts/iam';
-import { firstMatch, quoted, shellArg } from '../text';
+import { firstMatch, quoted, regionNamedIn, shellArg } from '../text';
 
 /**
  * Seed footgun 7. The mission text says logs are silently dropped; in reality
@@ -47,10 +47,12 @@ function createCommands(groups: readonly AwslogsTarget[], fallbackRegion: string
     .join('\n');
 }
 
-const generalFix = [
-  'aws logs create-log-group --log-group-name <awslogs-group> --region <awslogs-region>',
-  'or, in the container definition\'s logConfiguration.options, set "awslogs-create-group": "true" and grant the task execution role logs:CreateLogGroup.',
-].join('\n');
+function generalFix(region: string | undefined): string {
+  return [
+    `aws logs create-log-group --log-group-name <awslogs-group> --region ${shellArg(region, 'awslogs-region')}`,
+    'or, in the container definition\'s logConfiguration.options, set "awslogs-create-group": "true" and grant the task execution role logs:CreateLogGroup.',
+  ].join('\n');
+}
 
 export default defineRule({
   meta: {
@@ -78,7 +80,7 @@ export default defineRule({
       specificity: 'root-cause',
       explanation:
         'The awslogs log driver could not create its log stream because the log group named in the task definition does not exist, so the task failed to start. ECS does not create the group unless the container\'s log options set "awslogs-create-group": "true" (which also needs logs:CreateLogGroup on the task execution role).',
-      fix: generalFix,
+      fix: generalFix(signal.resource.region ?? regionNamedIn(signal.text)),
       evidence: [quoted(signal.source, signal.text)],
     };
   },
@@ -127,8 +129,8 @@ export default defineRule({
 });
 
 /** The ARN IAM evaluates logs:CreateLogGroup on. */
-function logGroupArn(target: AwslogsTarget, region: string | undefined, account: string): string {
-  return `arn:aws:logs:${target.region ?? region}:${account}:log-group:${target.group}:*`;
+function logGroupArn(target: AwslogsTarget, region: string | undefined, account: string | undefined): string {
+  return `arn:aws:logs:${target.region ?? region ?? '<region>'}:${account ?? '<account-id>'}:log-group:${target.group}:*`;
 }
 
 /**
@@ -147,7 +149,7 @@ async function createPermission(
   const role = roleNameOf(executionRoleArn);
   const likely = {
     explanation: 'awslogs-create-group is set, so the task execution role most likely lacks logs:CreateLogGroup (AmazonECSTaskExecutionRolePolicy does not include it).',
-    fix: [putRolePolicy(role, 'task-execution-role', 'ecs-create-log-group', ['logs:CreateLogGroup'], ['arn:aws:logs:<region>:<account-id>:log-group:<awslogs-group>:*']), 'or create the group once:'],
+    fix: [putRolePolicy(role, 'task-execution-role', 'create-log-group', ['logs:CreateLogGroup'], creating.map((target) => logGroupArn(target, region, account))), 'or create the group once:'],
   };
   if (!executionRoleArn || !account) {
     context.unchecked('whether the task execution role may logs:CreateLogGroup', executionRoleArn ? 'the signal names no account' : 'the task definition has no execution role');
@@ -178,6 +180,6 @@ async function createPermission(
   }
   return {
     explanation: `awslogs-create-group is set, but ${role} may not logs:CreateLogGroup on ${refused.join(', ')} (simulated; AmazonECSTaskExecutionRolePolicy does not include it), so ECS could not create it.${notes.length > 0 ? ` ${notes.join(' ')}` : ''}`,
-    fix: [putRolePolicy(role, 'task-execution-role', 'ecs-create-log-group', ['logs:CreateLogGroup'], refused), 'or create the group once:'],
+    fix: [putRolePolicy(role, 'task-execution-role', 'create-log-group', ['logs:CreateLogGroup'], refused), 'or create the group once:'],
   };
 }

@@ -34,7 +34,10 @@ function isFargateRequest(request: Record<string, unknown>, response: Record<str
 function fix(resource: ResourceRef, family: PlatformFamily): string {
   const version = currentPlatform[family];
   if (!resource.service) {
-    return `Start the task with an explicit platform version: aws ecs run-task --cluster ${shellArg(resource.cluster, 'cluster')} --launch-type FARGATE --platform-version ${version} … (or set PlatformVersion in the schedule's ECS target).`;
+    return [
+      "Start the task with an explicit platform version (or set PlatformVersion in the schedule's ECS target):",
+      `aws ecs run-task --cluster ${shellArg(resource.cluster, 'cluster')} --task-definition ${shellArg(resource.taskFamily, 'task-family')} --launch-type FARGATE --platform-version ${version}`,
+    ].join('\n');
   }
   return `aws ecs update-service --cluster ${shellArg(resource.cluster, 'cluster')} --service ${shellArg(resource.service, 'service')} --platform-version ${version} --force-new-deployment`;
 }
@@ -77,7 +80,7 @@ function apiCallDetection(signal: SignalOf<'api-call'>): PlatformDetection | nul
       specificity: 'root-cause',
       severity: 'info',
       explanation: `${detail.eventName} asks for Fargate platform LATEST${requested ? '' : ' (by omitting platformVersion)'}. LATEST is resolved when each task starts; today it means ${currentPlatform[family]}. That is the patched, recommended choice (Security Hub ECS.10 checks for it), but it is not reproducible: when AWS moves LATEST, tasks started after the move run a different kernel and runtime than tasks started before, even within one deployment (LATEST moved from 1.3.0 to 1.4.0 on 2021-03-19 and changed how tasks reach ECR, Secrets Manager and CloudWatch Logs). Keep LATEST deliberately and watch for mixed versions, or pin and test upgrades explicitly.`,
-      fix: `To pin: ${fix(resource, family).replace(' --force-new-deployment', '')}\nTo keep LATEST, nothing to change; ecs-medic reports when tasks of one service run on different platform versions.`,
+      fix: `To pin:\n${fix(resource, family).replace(' --force-new-deployment', '')}\nTo keep LATEST, nothing to change; ecs-medic reports when tasks of one service run on different platform versions.`,
       evidence,
       resource,
     };
@@ -131,7 +134,7 @@ function taskDetection(signal: SignalOf<'task-state'>): PlatformDetection | null
   if (!fargate || task.lastStatus !== 'RUNNING' || !task.platformVersion) return null;
   const family = familyOf(task.platformFamily);
   if (!isBehind(task.platformVersion, family)) return null;
-  return behindDetection(task.platformVersion, family, {}, [{ source: 'detail.platformVersion', observed: `${task.platformVersion} (task ${signal.resource.task ?? task.taskArn})` }]);
+  return behindDetection(task.platformVersion, family, signal.resource, [{ source: 'detail.platformVersion', observed: `${task.platformVersion} (task ${signal.resource.task ?? task.taskArn})` }]);
 }
 
 function versionsOf(tasks: readonly Task[]): Map<string, string[]> {

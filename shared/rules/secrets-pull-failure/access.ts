@@ -22,6 +22,8 @@ interface Located {
   store: SecretStore;
   /** The ARN IAM evaluates: the full ARN once read, else the one valueFrom implies. */
   arn: string;
+  /** For a secret: the id valueFrom names (a name or a partial ARN). */
+  id?: string;
   /** The KMS key as the service reports it (key id, key ARN, alias); undefined when unknown or not encrypted with KMS. */
   key: string | undefined;
 }
@@ -52,8 +54,10 @@ export interface AccessFacts {
   blockedKeys: BlockedKey[];
   /** How many customer managed keys had their policy read and judged. */
   judgedKeys: number;
-  /** The role's policies the simulation named: a new inline policy must not reuse (and so replace) one of them. */
+  /** The role's policies the simulation named. */
   policies: string[];
+  /** Secret id (as valueFrom names it) → its full ARN, as DescribeSecret returned it. */
+  exactArns: Map<string, string>;
 }
 
 export interface AccessQuestion {
@@ -78,13 +82,13 @@ async function locateSecrets(refs: readonly SecretRef[], context: InvestigationC
   );
   return ids.map((id, i) => {
     const secret = described[i];
-    if (!secret) return { store: 'asm', arn: id, key: undefined };
+    if (!secret) return { store: 'asm', arn: id, id, key: undefined };
     const arn = secret.ARN ?? id;
     // Without a KmsKeyId the secret is encrypted with the AWS managed key aws/secretsmanager.
     const key = secret.KmsKeyId ?? 'alias/aws/secretsmanager';
     const deleted = secret.DeletedDate ? `; scheduled for deletion since ${new Date(secret.DeletedDate).toISOString()}` : '';
     evidence.push({ source: 'secretsmanager:DescribeSecret', observed: `${arn}: encrypted with ${secret.KmsKeyId ?? 'the AWS managed key aws/secretsmanager'}${deleted}` });
-    return { store: 'asm', arn, key };
+    return { store: 'asm', arn, id, key };
   });
 }
 
@@ -217,7 +221,7 @@ function judgeKey(
 
 /** Reads and judges; every read that fails lands in `unchecked` through the context. */
 export async function checkAccess(q: AccessQuestion, context: InvestigationContext): Promise<AccessFacts> {
-  const facts: AccessFacts = { evidence: [], notes: [], denied: [], allowed: [], blockedKeys: [], judgedKeys: 0, policies: [] };
+  const facts: AccessFacts = { evidence: [], notes: [], denied: [], allowed: [], blockedKeys: [], judgedKeys: 0, policies: [], exactArns: new Map() };
   const { evidence, notes } = facts;
   const { region, account } = q;
   if (!region || !account) {
@@ -236,6 +240,7 @@ export async function checkAccess(q: AccessQuestion, context: InvestigationConte
     locateParameters(q.refs.filter((r) => local(r) && r.store === 'ssm'), { ...q, region, account }, context, parameterEvidence, notes),
   ]);
   evidence.push(...parameterEvidence);
+  for (const { id, arn } of secrets) if (id && arn !== id) facts.exactArns.set(id, arn);
   if (q.depth === 'locate') return facts;
   const roleArn = q.executionRoleArn;
   if (!roleArn) return facts;

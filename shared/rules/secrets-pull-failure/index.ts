@@ -106,7 +106,7 @@ function fixFor(cause: Cause | null, f: SecretFacts): string {
         putRolePolicy(
           f.role,
           'task-execution-role',
-          'ecs-read-secrets',
+          'read-secrets',
           [f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'],
           f.resources.length > 0 ? f.resources.map(policyResource) : [placeholderFor(f.store)],
         ),
@@ -117,8 +117,9 @@ function fixFor(cause: Cause | null, f: SecretFacts): string {
         f.store === 'ssm'
           ? `aws ssm describe-parameters --parameter-filters Key=Name,Values=${shellArg(target && parameterNameOf(target), 'parameter-name')} --query 'Parameters[0].KeyId' --region ${region}`
           : `aws secretsmanager describe-secret --secret-id ${shellArg(target && secretIdOf(target), 'secret-arn')} --query KmsKeyId --output text --region ${region}`,
-        putRolePolicy(f.role, 'task-execution-role', 'ecs-decrypt-secrets', ['kms:Decrypt'], ['<kms-key-arn>']),
-        'and check that the key policy allows the account (or the role) to use the key: aws kms get-key-policy --key-id <kms-key-arn> --policy-name default',
+        putRolePolicy(f.role, 'task-execution-role', 'decrypt-secrets', ['kms:Decrypt'], ['<kms-key-arn>']),
+        'and check that the key policy allows the account (or the role) to use the key:',
+        'aws kms get-key-policy --key-id <kms-key-arn> --policy-name default',
       ].join('\n');
     case 'network': {
       const service = f.store === 'ssm' ? 'ssm' : 'secretsmanager';
@@ -143,7 +144,8 @@ function fixFor(cause: Cause | null, f: SecretFacts): string {
     case null:
       return [
         'Check, in this order:',
-        `1. ${putRolePolicy(f.role, 'task-execution-role', 'ecs-read-secrets', [f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'], f.resources.length > 0 ? f.resources.map(policyResource) : [placeholderFor(f.store)])}`,
+        '1. that the task execution role may read the secret:',
+        putRolePolicy(f.role, 'task-execution-role', 'read-secrets', [f.store === 'ssm' ? 'ssm:GetParameters' : 'secretsmanager:GetSecretValue'], f.resources.length > 0 ? f.resources.map(policyResource) : [placeholderFor(f.store)]),
         '2. if the secret uses a customer managed KMS key, kms:Decrypt on that key for the same role;',
         `3. a route from the task's subnets to ${f.store === 'ssm' ? 'SSM' : 'Secrets Manager'}: a VPC endpoint (com.amazonaws.${f.region ?? '<region>'}.${f.store === 'ssm' ? 'ssm' : 'secretsmanager'}), a NAT gateway or a public IP, with outbound 443 allowed;`,
         `4. that the secret exists in ${f.region ?? 'the task\'s Region'} under the ARN in valueFrom.`,
@@ -177,19 +179,13 @@ function readActionsOf(arns: readonly string[]): string[] {
   return [...new Set(arns.map((arn) => readAction[parseArn(arn)?.service === 'ssm' ? 'ssm' : 'asm']))];
 }
 
-function keyPolicyStatement(roleArn: string): string {
-  return JSON.stringify({ Sid: 'AllowEcsExecutionRoleDecrypt', Effect: 'Allow', Principal: { AWS: roleArn }, Action: 'kms:Decrypt', Resource: '*' });
-}
-
 /** The exact changes when the account showed what blocks the role; undefined when it did not. */
 function accountFix(f: SecretFacts & { roleArn: string; policies: readonly string[] }): string | undefined {
   const lines: string[] = [];
   const role = shellArg(f.role, 'task-execution-role');
-  // put-role-policy replaces an inline policy of the same name: never reuse one the simulation showed.
-  const fresh = (base: string) => (f.policies.includes(base) ? `${base}-${f.policies.length + 1}` : base);
   const grantable = f.denied.filter((d) => d.decision.decision === 'implicitDeny' && !d.decision.deniedBy).map((d) => d.arn);
   if (grantable.length > 0) {
-    lines.push(putRolePolicy(f.role, 'task-execution-role', fresh('ecs-read-secrets'), readActionsOf(grantable), grantable.map(policyResource)));
+    lines.push(putRolePolicy(f.role, 'task-execution-role', 'read-secrets', readActionsOf(grantable), grantable.map(policyResource)));
   }
   for (const { arn, store, decision } of f.denied.filter((d) => d.decision.decision === 'explicitDeny' || d.decision.deniedBy)) {
     lines.push(
@@ -201,16 +197,19 @@ function accountFix(f: SecretFacts & { roleArn: string; policies: readonly strin
     );
   }
   const iamKeys = f.blockedKeys.filter((k) => k.why === 'iam').map((k) => k.arn);
-  if (iamKeys.length > 0) lines.push(putRolePolicy(f.role, 'task-execution-role', fresh('ecs-decrypt-secrets'), ['kms:Decrypt'], iamKeys));
+  if (iamKeys.length > 0) lines.push(putRolePolicy(f.role, 'task-execution-role', 'decrypt-secrets', ['kms:Decrypt'], iamKeys));
   for (const key of f.blockedKeys) {
     if (key.why === 'key-policy') {
+      // A grant adds the permission beside the key policy; rewriting the key policy could drop what it grants others.
       lines.push(
-        `aws kms get-key-policy --key-id ${key.arn} --policy-name default --query Policy --output text > key-policy.json`,
-        `add to its Statement list: ${keyPolicyStatement(f.roleArn)}`,
-        `aws kms put-key-policy --key-id ${key.arn} --policy-name default --policy file://key-policy.json`,
+        `The key policy of ${key.arn} lets neither the role nor the account use it: grant the role Decrypt on that key.`,
+        `aws kms create-grant --key-id ${key.arn} --grantee-principal ${f.roleArn} --operations Decrypt --name ecs-medic-decrypt-secrets`,
       );
     } else if (key.why === 'key-policy-deny') {
-      lines.push(`The statement "${key.by}" in the key policy of ${key.arn} denies ${role} kms:Decrypt: narrow it (aws kms get-key-policy, edit, aws kms put-key-policy).`);
+      lines.push(
+        `The statement "${key.by}" in the key policy of ${key.arn} denies ${role} kms:Decrypt: narrow it in the key policy (read it below, edit, and write it back with PutKeyPolicy, which replaces the whole policy).`,
+        `aws kms get-key-policy --key-id ${key.arn} --policy-name default --query Policy --output text`,
+      );
     } else if (key.why === 'iam-deny') {
       lines.push(`A Deny statement${key.by ? ` in ${key.by}` : ''} blocks kms:Decrypt on ${key.arn} for ${role}: remove or narrow it.`);
     }
@@ -346,7 +345,8 @@ export default defineRule({
     }
     let fix: string | undefined;
     if (cause === 'network') {
-      const stores: SecretStore[] = facts.store ? [facts.store] : [...new Set(refs.map((r) => r.store))];
+      // Every store the task definition reads from: a route to the one the text names alone fails the next start on the other.
+      const stores: SecretStore[] = [...new Set([...(facts.store ? [facts.store] : []), ...refs.map((r) => r.store)])];
       const path = await checkStorePath(stores.length > 0 ? stores : ['asm', 'ssm'], taskRegion, signal, context);
       evidence.push(...path.evidence);
       notes.push(...path.notes);
@@ -368,8 +368,10 @@ export default defineRule({
       notes.push(...access.notes, ...accountNotes(cause, facts.role ?? 'the execution role', access));
       facts.denied = access.denied;
       facts.blockedKeys = access.blockedKeys;
-      // The account names the refused ARNs exactly: they replace what the text or the task definition suggested.
+      // The account names the refused ARNs exactly: they replace what the text or the task definition suggested;
+      // without a simulation, DescribeSecret still gave each secret's full ARN, so no wildcard is left for it.
       if (access.denied.length > 0) facts.resources = access.denied.map((d) => d.arn);
+      else facts.resources = facts.resources.map((r) => access.exactArns.get(secretIdOf(r)) ?? r);
       if (executionRole) fix = accountFix({ ...facts, roleArn: executionRole, policies: access.policies });
     }
     return {

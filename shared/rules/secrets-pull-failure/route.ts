@@ -6,8 +6,8 @@
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
 import { runsOnFargate, taskOf, taskSubnet } from '../../facts/task';
+import { publicIpCommands } from '../../facts/service-placement';
 import type { InvestigationContext } from '../rule';
-import { shellArg } from '../text';
 import { available, describeEgress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
 import type { SecretStore } from '../../facts/secrets';
 
@@ -69,7 +69,10 @@ export async function checkStorePath(
     path.notes.push(
       `Subnet ${subnet} routes to an internet gateway (${egress.target}), which only works for a task with a public IP; without one (assignPublicIp=DISABLED) it cannot reach ${missing.join(', ')}.`,
     );
-    path.fix = `aws ecs update-service --cluster ${shellArg(signal.resource.cluster, 'cluster')} --service ${shellArg(signal.resource.service, 'service')} --network-configuration 'awsvpcConfiguration={subnets=[${subnet}],securityGroups=[<task-sg>],assignPublicIp=ENABLED}'\nor keep the task private and create the ${missing.join(' and ')} interface endpoint with private DNS in ${vpc}.`;
+    path.fix = [
+      ...publicIpCommands(signal.resource, subnet),
+      `or keep the task private and create the ${missing.join(' and ')} interface endpoint with private DNS in ${vpc}.`,
+    ].join('\n');
     return path;
   }
   if (egress.kind === 'none' && missing.length > 0) {

@@ -116,7 +116,7 @@ export default defineRule({
           'AWS reclaimed the Spot capacity under this task: it got SIGTERM and a two-minute warning, then was stopped. It was a standalone task (RunTask, a schedule, Batch, Step Functions), so nothing restarts it: its work is lost unless the caller retries.',
         fix: [
           'Retry interrupted runs in the caller (e.g. retry when stoppedReason is "Your Spot Task was interrupted."), or run work that must not be interrupted on FARGATE:',
-          `aws ecs run-task --cluster ${shellArg(signal.resource.cluster, 'cluster')} --task-definition ${shellArg(signal.resource.taskFamily, 'task-family')} --capacity-provider-strategy capacityProvider=FARGATE,weight=1 …`,
+          `aws ecs run-task --cluster ${shellArg(signal.resource.cluster, 'cluster')} --task-definition ${shellArg(signal.resource.taskFamily, 'task-family')} --capacity-provider-strategy capacityProvider=FARGATE,weight=1`,
           sigtermAdvice,
         ].join('\n'),
         evidence,

@@ -7,6 +7,7 @@ import {
   deniedResource,
   describeDecision,
   ecsTasksTrustPolicy,
+  ecsTasksTrustStatement,
   putRolePolicy,
   roleNameOf,
   sessionKind,
@@ -102,7 +103,7 @@ function fixFor(cause: Cause, f: RoleFacts): string {
       }
       if (f.action?.toLowerCase() === 'logs:createloggroup') {
         return [
-          putRolePolicy(f.role, 'task-execution-role', 'ecs-create-log-group', ['logs:CreateLogGroup'], [f.resource ?? 'arn:aws:logs:<region>:<account-id>:log-group:<awslogs-group>:*']),
+          putRolePolicy(f.role, 'task-execution-role', 'create-log-group', ['logs:CreateLogGroup'], [f.resource ?? 'arn:aws:logs:<region>:<account-id>:log-group:<awslogs-group>:*']),
           `(awslogs-create-group needs logs:CreateLogGroup, which ${executionManagedPolicy} does not include; or create the group once and drop awslogs-create-group.)`,
         ].join('\n');
       }
@@ -112,7 +113,8 @@ function fixFor(cause: Cause, f: RoleFacts): string {
       ];
       if (f.repository) {
         lines.push(
-          `If the role already has them, a repository policy may deny the pull: aws ecr get-repository-policy --repository-name ${shellArg(f.repository.name, 'repository')} --region ${f.repository.region}`,
+          'If the role already has them, a repository policy may deny the pull:',
+          `aws ecr get-repository-policy --repository-name ${shellArg(f.repository.name, 'repository')} --region ${f.repository.region}`,
         );
       }
       return lines.join('\n');
@@ -135,7 +137,9 @@ function fixFor(cause: Cause, f: RoleFacts): string {
       ].join('\n');
     case 'trust-policy':
       return [
-        `aws iam update-assume-role-policy --role-name ${role} --policy-document ${shellArg(ecsTasksTrustPolicy, 'trust-policy')}`,
+        // update-assume-role-policy replaces the whole trust policy: the user merges, so no other principal loses the role.
+        `aws iam get-role --role-name ${role} --query Role.AssumeRolePolicyDocument`,
+        `Add this statement to that document's Statement list, then write the merged document back with update-assume-role-policy (it replaces the whole trust policy): ${JSON.stringify(ecsTasksTrustStatement)}`,
         `The user or pipeline that registers the task definition or service also needs iam:PassRole on ${f.role ?? 'the role'}.`,
       ].join('\n');
   }

@@ -10,10 +10,14 @@ import { quoted, shellArg } from '../text';
 // Matched without the end of the sentence so a truncated reason still counts.
 const maintenance = /ECS is performing maintenance on the underlying infrastructure/i;
 
-const howToSee =
-  'See upcoming retirements (AWS Health, scheduled changes): aws health describe-events --region us-east-1 --filter services=ECS,eventTypeCategories=scheduledChange';
-const waitPeriod =
-  'Choose when Fargate retires tasks after the notice — 0 (at once), 7 (the default) or 14 days: aws ecs put-account-setting-default --name fargateTaskRetirementWaitPeriod --value 14';
+const howToSee = [
+  'See upcoming retirements (AWS Health, scheduled changes):',
+  'aws health describe-events --region us-east-1 --filter services=ECS,eventTypeCategories=scheduledChange',
+].join('\n');
+const waitPeriod = [
+  'Choose when Fargate retires tasks after the notice — 0 (at once), 7 (the default) or 14 days:',
+  'aws ecs put-account-setting-default --name fargateTaskRetirementWaitPeriod --value 14',
+].join('\n');
 const sigterm =
   'Handle SIGTERM so the stop is clean: the task gets SIGTERM, then SIGKILL after "stopTimeout" (up to 120 seconds on Fargate).';
 
@@ -47,7 +51,8 @@ export default defineRule({
         severity: 'warning',
         explanation: `${what} It was a standalone task (RunTask, a schedule, Batch, Step Functions), so ECS does not start a replacement: its work stopped. AWS sends a retirement notice to the AWS Health Dashboard beforehand (default 7 days).`,
         fix: [
-          `Start it again on the current platform revision: aws ecs run-task --cluster ${shellArg(signal.resource.cluster, 'cluster')} --task-definition ${shellArg(signal.resource.taskFamily, 'task-family')} …`,
+          'Start it again on the current platform revision (with the launch type and network configuration it ran with):',
+          `aws ecs run-task --cluster ${shellArg(signal.resource.cluster, 'cluster')} --task-definition ${shellArg(signal.resource.taskFamily, 'task-family')}`,
           'Run long-lived work as a service (replaced automatically), or restart standalone tasks yourself when the retirement notice arrives.',
           howToSee,
           waitPeriod,
@@ -64,7 +69,8 @@ export default defineRule({
         'Nothing to repair. To control the timing or absorb it:',
         howToSee,
         waitPeriod,
-        'Run at least two tasks per service so a retirement never takes it to zero; replace tasks early with aws ecs update-service --force-new-deployment.',
+        'Run at least two tasks per service so a retirement never takes it to zero; replace tasks early with a new deployment:',
+        `aws ecs update-service --cluster ${shellArg(signal.resource.cluster, 'cluster')} --service ${shellArg(signal.resource.service, 'service')} --force-new-deployment`,
         sigterm,
       ].join('\n'),
       evidence,
