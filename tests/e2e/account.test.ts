@@ -6,14 +6,19 @@
  */
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main';
 import { diagnosePatterns, incidentPattern } from '../../infra/patterns';
 import { ENV } from '../../shared/bot/config';
 import { incidentTableSchema } from '../../shared/incidents/store';
 import { drainQueue, type Envelope, type Invocation } from './support/bot';
 import { allows } from './support/iam';
+import { withEnvironment } from './support/lambda';
 import { ACCOUNT, INSTALL_HINT, motoServerAvailable, type RecordedCall, REGION } from './support/moto';
-import { e2eScenarios, type SeededScenario } from './support/scenarios';
+import { builtInScenario, e2eScenarios, type SeededScenario } from './support/scenarios';
 import { ALERT_EMAIL, CLUSTERS, SLACK_SECRET, type SnsAlert, setUp, type World } from './support/world';
 
 const available = motoServerAvailable();
@@ -203,6 +208,29 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       const alerts = await snsAlerts();
       expect(alerts.map((a) => a.attributes.state)).toEqual(['resolved']);
       expect(slackPosts()).toHaveLength(1);
+    });
+
+    it('gives, through ecs-medic diagnose --event with the live reader, what the snapshot run of the built-in scenario gives', async () => {
+      const dir = mkdtempSync(join(tmpdir(), `ecs-medic-e2e-${scenario.id}-`));
+      const builtIn = builtInScenario(scenario.id);
+      writeFileSync(join(dir, 'live-event.json'), JSON.stringify(opening));
+      writeFileSync(join(dir, 'scenario-event.json'), JSON.stringify(builtIn.events[0]));
+      writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(builtIn.snapshot));
+      const diagnose = async (argv: string[]) => {
+        const out: string[] = [];
+        const code = await main(['diagnose', ...argv, '--json'], { out: (line) => out.push(line), err: () => undefined, stdin: async () => '' });
+        expect(code).toBe(0);
+        return out.flatMap((line) => (JSON.parse(line) as { findings: { rule: string; cause: string | null; severity: string }[] }).findings);
+      };
+      const { accessKeyId, secretAccessKey } = world.operator;
+      const live = await withEnvironment(
+        { AWS_ENDPOINT_URL: world.moto.endpoint, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_REGION: REGION },
+        () => diagnose(['--event', join(dir, 'live-event.json')]),
+      );
+      const snapshot = await diagnose(['--event', join(dir, 'scenario-event.json'), '--snapshot', join(dir, 'snapshot.json')]);
+      const summary = (findings: { rule: string; cause: string | null; severity: string }[]) => findings.map(({ rule, cause, severity }) => ({ rule, cause, severity }));
+      expect(summary(live)[0]).toEqual({ ...scenario.expect, severity: expect.any(String) });
+      expect(summary(live)).toEqual(summary(snapshot));
     });
   });
 });

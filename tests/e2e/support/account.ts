@@ -85,7 +85,7 @@ export interface DeployedRule {
   /** Function ARNs among the rule's targets. */
   functionTargets: string[];
   /** The Lambda targets' dead-letter queue ARNs and retry policies, as deployed. */
-  targets: { arn: string; deadLetterArn: string | undefined; maximumRetryAttempts: number | undefined }[];
+  targets: { id: string; arn: string; deadLetterArn: string | undefined; maximumRetryAttempts: number | undefined }[];
 }
 
 export interface PolicyStatement {
@@ -165,7 +165,7 @@ export async function readDeployedStack(aws: Clients, assembly: string, stackNam
       state: rule.State ?? '',
       pattern: JSON.parse(rule.EventPattern ?? '{}') as EventPattern,
       functionTargets: Targets.map((t) => t.Arn ?? '').filter((arn) => arn.includes(':lambda:')),
-      targets: Targets.map((t) => ({ arn: t.Arn ?? '', deadLetterArn: t.DeadLetterConfig?.Arn, maximumRetryAttempts: t.RetryPolicy?.MaximumRetryAttempts })),
+      targets: Targets.map((t) => ({ id: t.Id ?? '', arn: t.Arn ?? '', deadLetterArn: t.DeadLetterConfig?.Arn, maximumRetryAttempts: t.RetryPolicy?.MaximumRetryAttempts })),
     });
   }
 

@@ -14,12 +14,12 @@
  *   patterns match `containers[].reason`), so moto's matcher decides nothing
  *   here: the tap pattern matches on `account` alone, and the project's
  *   matcher (tests/support/event-pattern.ts) applies the deployed patterns;
- * - PutEvents fails (HTTP 500, NotImplementedError) when an enabled rule with a
- *   Lambda target matches: the deployed rules are disabled in the emulated
- *   account once read back (the stack test checks they were deployed enabled),
- *   and the harness delivers for them.
+ * - PutEvents fails (HTTP 500, NotImplementedError) when a rule with a Lambda
+ *   target matches, enabled or not: once read back (the stack tests check
+ *   them), the deployed rules' Lambda targets are removed in the emulated
+ *   account, and the harness delivers for them.
  */
-import { DisableRuleCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { matchesPattern } from '../../support/event-pattern';
 import type { Clients, DeployedStack } from './account';
@@ -89,7 +89,10 @@ export async function connectBot(options: {
   const tap = await createQueue(aws, 'e2e-bus-tap');
   await aws.events.send(new PutRuleCommand({ Name: 'e2e-bus-tap', EventPattern: JSON.stringify({ account: [ACCOUNT] }) }));
   await aws.events.send(new PutTargetsCommand({ Rule: 'e2e-bus-tap', Targets: [{ Id: 'tap', Arn: tap.arn }] }));
-  for (const rule of stack.rules) await aws.events.send(new DisableRuleCommand({ Name: rule.name }));
+  for (const rule of stack.rules) {
+    const ids = rule.targets.filter((t) => t.arn.includes(':lambda:')).map((t) => t.id);
+    await aws.events.send(new RemoveTargetsCommand({ Rule: rule.name, Ids: ids }));
+  }
   const runtimeByArn = new Map(Object.values(runtimes).map((runtime) => [runtime.function.arn, runtime]));
   const seen: Envelope[] = [];
   const recheckQueueUrl = stack.functions.diagnose.environment.ECS_MEDIC_RECHECK_QUEUE_URL ?? '';
@@ -120,7 +123,9 @@ export async function connectBot(options: {
       const messages = await drainQueue(aws, tap.url);
       if (messages.length === 0) return invocations;
       for (const message of messages) {
-        const envelope = JSON.parse(message.body) as Envelope;
+        // moto gap: the copy it delivers to an SQS target lacks the envelope's "account", which EventBridge always sets.
+        const parsed = JSON.parse(message.body) as Omit<Envelope, 'account'> & { account?: string };
+        const envelope: Envelope = { ...parsed, account: parsed.account ?? ACCOUNT };
         seen.push(envelope);
         invocations.push(...(await deliver(envelope)));
       }

@@ -14,8 +14,7 @@ import { REGION } from './moto';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-// A native import: the bundle is loaded by Node as Lambda loads it, not transformed by vitest.
-const nativeImport = new Function('url', 'return import(url)') as (url: string) => Promise<Record<string, unknown>>;
+const importBundle = (url: string) => import(/* @vite-ignore */ url) as Promise<Record<string, unknown>>;
 
 /** Variables the Lambda runtime sets that the bundle may read. The deployed NODE_OPTIONS applies to a process, not to this in-process run. */
 function runtimeEnvironment(fn: DeployedFunction, credentials: StaticCredentials, endpoint: string): Record<string, string> {
@@ -35,7 +34,7 @@ function runtimeEnvironment(fn: DeployedFunction, credentials: StaticCredentials
 }
 
 /** Sets `variables` for the duration of `work`, then restores what was there. */
-async function withEnvironment<T>(variables: Record<string, string>, work: () => Promise<T>): Promise<T> {
+export async function withEnvironment<T>(variables: Record<string, string>, work: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
   Object.assign(process.env, variables);
   try {
@@ -68,7 +67,7 @@ export function deployedRuntime(
     function: fn,
     invoke(event) {
       return withEnvironment(variables, async () => {
-        handler ??= nativeImport(pathToFileURL(join(fn.codeDirectory, `${file}.mjs`)).href).then((module) => {
+        handler ??= importBundle(pathToFileURL(join(fn.codeDirectory, `${file}.mjs`)).href).then((module) => {
           const exported = module[exportName];
           if (typeof exported !== 'function') throw new Error(`${fn.name}: ${fn.handler} is not a function in the bundle`);
           return exported as Handler;

@@ -67,9 +67,17 @@ let exitHookInstalled = false;
 function stopAllOnExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
+  const killAll = () => {
     for (const child of running) if (child.pid) process.kill(child.pid, 'SIGKILL');
-  });
+    running.clear();
+  };
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 function header(headers: Record<string, string>, name: string): string | undefined {

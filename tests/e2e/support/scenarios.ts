@@ -7,7 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, CreateServiceCommand, type RegisterTaskDefinitionCommandInput, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import { CreateNetworkInterfaceCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { Clients } from './account';
 import type { Envelope } from './bot';
 import { ACCOUNT, REGION } from './moto';
@@ -127,4 +131,125 @@ export const logGroupMissing: E2eScenario = {
   },
 };
 
-export const e2eScenarios: E2eScenario[] = [logGroupMissing];
+export const awsvpcIpExhaustion: E2eScenario = {
+  id: 'awsvpc-ip-exhaustion',
+  expect: { rule: 'awsvpc-ip-exhaustion', cause: 'subnet-ips' },
+  async seed(aws) {
+    const scenario = builtInScenario('awsvpc-ip-exhaustion');
+    await cluster(aws, 'example-cluster');
+    const { Vpc } = await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
+    const subnet = async (CidrBlock: string, AvailabilityZone: string, used: number) => {
+      const { Subnet } = await aws.ec2.send(new CreateSubnetCommand({ VpcId: Vpc?.VpcId, CidrBlock, AvailabilityZone }));
+      const SubnetId = Subnet?.SubnetId ?? '';
+      // Other workloads' network interfaces hold the subnet's addresses (a /28 has 11 usable).
+      for (let i = 0; i < used; i++) await aws.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId }));
+      return SubnetId;
+    };
+    // moto gap: CreateService fails (KeyError) without securityGroups, where AWS would use the VPC's default group.
+    const { GroupId } = await aws.ec2.send(new CreateSecurityGroupCommand({ GroupName: 'ip-webserver', Description: 'ip-webserver tasks', VpcId: Vpc?.VpcId }));
+    const full1 = await subnet('10.0.1.0/28', 'us-east-1b', 11);
+    const full2 = await subnet('10.0.1.16/28', 'us-east-1a', 11);
+    const roomy = await subnet('10.0.1.32/28', 'us-east-1c', 10);
+    const family = 'ip-webserver';
+    const taskDefinition = await taskDefinitionRevision(
+      aws,
+      {
+        family,
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [{ name: 'web', image: 'nginx', essential: true }],
+      },
+      5,
+    );
+    await aws.ecs.send(
+      new CreateServiceCommand({
+        cluster: 'example-cluster',
+        serviceName: family,
+        taskDefinition,
+        desiredCount: 10,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: [full1, full2, roomy], securityGroups: [GroupId ?? ''], assignPublicIp: 'DISABLED' } },
+      }),
+    );
+    return {
+      events: retarget(scenario.events, {
+        webserver: family,
+        'subnet-0d0eab1bb38d5ca64': full1,
+        'subnet-0e1f2a3b4c5d6e7f8': full2,
+        'subnet-0a9b8c7d6e5f4a3b2': roomy,
+      }),
+      fixIncludes: [roomy, family],
+      service: { cluster: 'example-cluster', name: family },
+    };
+  },
+};
+
+export const secretsPullFailure: E2eScenario = {
+  id: 'secrets-pull-failure',
+  expect: { rule: 'secrets-pull-failure', cause: 'permission' },
+  async seed(aws) {
+    const scenario = builtInScenario('secrets-pull-failure');
+    await cluster(aws, 'example-cluster');
+    const family = 'sec-webserver';
+    const secretsKey = (await aws.kms.send(new CreateKeyCommand({ Description: 'webserver secrets' }))).KeyMetadata?.Arn ?? '';
+    const parameterKey = (await aws.kms.send(new CreateKeyCommand({ Description: 'webserver parameters' }))).KeyMetadata?.Arn ?? '';
+    const secret = async (Name: string, SecretString: string) =>
+      (await aws.secretsManager.send(new CreateSecretCommand({ Name, SecretString, KmsKeyId: secretsKey }))).ARN ?? '';
+    const reportWriter = await secret('ReportWriter_ADC_DB', '{"user":"adc","password":"x"}');
+    const database = await secret(`${family}/db`, '{"password":"x"}');
+    await aws.ssm.send(new PutParameterCommand({ Name: `/${family}/session-key`, Value: 'x', Type: 'SecureString', KeyId: parameterKey }));
+    const roleName = 'streamlit-sample-test-front-end-ExecutionRole-qXmoAXceH13T';
+    const executionRoleArn = await taskRole(aws, roleName);
+    // The execution role may read the service's own secrets and parameters only: ReportWriter_ADC_DB is refused.
+    await aws.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: roleName,
+        PolicyName: 'ecs-read-secrets',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${family}/*` },
+            { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${family}/*` },
+            { Effect: 'Allow', Action: 'kms:Decrypt', Resource: [secretsKey, parameterKey] },
+          ],
+        }),
+      }),
+    );
+    const taskDefinition = await taskDefinitionRevision(
+      aws,
+      {
+        family,
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        executionRoleArn,
+        taskRoleArn: await taskRole(aws, 'webserver-task-role'),
+        containerDefinitions: [
+          {
+            name: 'web',
+            image: 'nginx',
+            essential: true,
+            secrets: [
+              // As users write them: the secret's ARN without its random suffix, and another's with a JSON key.
+              { name: 'ADC_READER', valueFrom: reportWriter.replace(/-[A-Za-z0-9]{6}$/, '') },
+              { name: 'DB_PASSWORD', valueFrom: `${database}:password::` },
+              { name: 'SESSION_KEY', valueFrom: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${family}/session-key` },
+            ],
+          },
+        ],
+      },
+      5,
+    );
+    await aws.ecs.send(new CreateServiceCommand({ cluster: 'example-cluster', serviceName: family, taskDefinition, desiredCount: 1, launchType: 'FARGATE' }));
+    return {
+      events: retarget(scenario.events, { webserver: family }),
+      fixIncludes: [`aws iam put-role-policy --role-name ${roleName}`, reportWriter],
+      service: { cluster: 'example-cluster', name: family },
+    };
+  },
+};
+
+export const e2eScenarios: E2eScenario[] = [logGroupMissing, awsvpcIpExhaustion, secretsPullFailure];
