@@ -38,7 +38,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
   beforeAll(async () => {
     if (!available) throw new Error(`CI=true and python3 -m moto.server is unavailable: ${INSTALL_HINT}`);
     world = await setUp();
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await world?.slack.close();
