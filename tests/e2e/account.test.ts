@@ -15,7 +15,7 @@ import { diagnosePatterns, incidentPattern } from '../../infra/patterns';
 import { ENV } from '../../shared/bot/config';
 import { incidentTableSchema } from '../../shared/incidents/store';
 import { drainQueue, type Envelope, type Invocation } from './support/bot';
-import { allows } from './support/iam';
+import { allows, resourceOf } from './support/iam';
 import { withEnvironment } from './support/lambda';
 import { ACCOUNT, INSTALL_HINT, motoServerAvailable, type RecordedCall, REGION } from './support/moto';
 import { builtInScenario, e2eScenarios, type SeededScenario } from './support/scenarios';
@@ -171,6 +171,14 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       measured.notify = notifyCalls.all.map((call) => `${call.service}:${call.operation}`);
       console.info(`e2e ${scenario.id}: ${JSON.stringify(measured)}`);
       expect(firstAttempts.length).toBeLessThanOrEqual(READ_BUDGET);
+      // moto enforced the actions; the resources are checked here against the statements as deployed (support/iam.ts).
+      const secretArns = { [world.slackSecretArn.replace(/-[A-Za-z0-9]{6}$/, '')]: world.slackSecretArn };
+      for (const [role, calls] of [['diagnose', diagnoseCalls.all], ['notify', notifyCalls.all]] as const) {
+        for (const call of calls) {
+          const resource = resourceOf(call, ACCOUNT, REGION, secretArns);
+          if (resource) expect(allows(world.stack.functions[role].statements, `${call.service}:${call.operation}`, resource), `${role} ${call.service}:${call.operation} on ${resource}`).toBe(true);
+        }
+      }
     });
 
     it('keeps the incident in the deployed table', async () => {

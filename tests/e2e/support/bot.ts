@@ -24,7 +24,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesComman
 import { matchesPattern } from '../../support/event-pattern';
 import type { Clients, DeployedStack } from './account';
 import type { DeployedRuntime } from './lambda';
-import { ACCOUNT, type MotoServer, type RecordedCall } from './moto';
+import { ACCOUNT } from './moto';
 
 export interface Envelope {
   id: string;
@@ -75,15 +75,12 @@ export interface Bot {
   redeliver(envelope: Envelope): Promise<Invocation[]>;
   /** What the tap saw, by event id: the envelopes as EventBridge delivered them. */
   seen: Envelope[];
-  /** The re-check messages the diagnose Lambda sent since `since`, delivered now through the event source mapping. */
-  deliverRechecks(calls: RecordedCall[]): Promise<Invocation[]>;
 }
 
 export async function connectBot(options: {
   aws: Clients;
   stack: DeployedStack;
   runtimes: Record<'diagnose' | 'notify', DeployedRuntime>;
-  moto: MotoServer;
 }): Promise<Bot> {
   const { aws, stack, runtimes } = options;
   const tap = await createQueue(aws, 'e2e-bus-tap');
@@ -95,7 +92,6 @@ export async function connectBot(options: {
   }
   const runtimeByArn = new Map(Object.values(runtimes).map((runtime) => [runtime.function.arn, runtime]));
   const seen: Envelope[] = [];
-  const recheckQueueUrl = stack.functions.diagnose.environment.ECS_MEDIC_RECHECK_QUEUE_URL ?? '';
 
   async function deliver(envelope: Envelope): Promise<Invocation[]> {
     const invocations: Invocation[] = [];
@@ -154,33 +150,6 @@ export async function connectBot(options: {
     async redeliver(envelope) {
       const invocations = await deliver(envelope);
       return [...invocations, ...(await pump())];
-    },
-    async deliverRechecks(calls) {
-      const bodies = calls
-        .filter((call) => call.operation === 'SendMessage')
-        .map((call) => JSON.parse(call.body) as { QueueUrl: string; MessageBody: string; DelaySeconds?: number })
-        .filter((message) => message.QueueUrl === recheckQueueUrl);
-      if (bodies.length === 0) return [];
-      const event = {
-        Records: bodies.map((message, i) => ({
-          messageId: `e2e-recheck-${Date.now()}-${i}`,
-          receiptHandle: 'e2e',
-          body: message.MessageBody,
-          attributes: {},
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: stack.physicalId('Recheck'),
-          awsRegion: 'us-east-1',
-        })),
-      };
-      const invocation: Invocation = { function: runtimes.diagnose.function.logicalId, rule: 'RecheckEventSource', event };
-      try {
-        invocation.result = await runtimes.diagnose.invoke(event);
-      } catch (error) {
-        invocation.error = error;
-      }
-      return [invocation, ...(await pump())];
     },
   };
 }

@@ -12,6 +12,7 @@
  */
 import { GetRolePolicyCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { Clients, PolicyStatement } from './account';
+import type { RecordedCall } from './moto';
 
 /** Services whose requests moto authorizes against their real resource ARN. */
 const RESOURCE_AWARE = new Set(['sqs', 'iam', 'sts', 's3']);
@@ -46,5 +47,34 @@ export async function applyMotoView(aws: Clients, roleArn: string): Promise<void
     const document = JSON.parse(decodeURIComponent(PolicyDocument ?? '{}')) as { Statement: PolicyStatement | PolicyStatement[] };
     const Statement = widenedForMoto([document.Statement].flat());
     await aws.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify({ ...document, Statement }) }));
+  }
+}
+
+/**
+ * The resource IAM authorizes a recorded call of the bot against, for the
+ * services whose statements are widened for moto; undefined for the others.
+ * `secretArns` maps a secret id as called (an ARN without its suffix) to the
+ * secret's full ARN, which IAM evaluates.
+ */
+export function resourceOf(call: RecordedCall, account: string, region: string, secretArns: Record<string, string>): string | undefined {
+  const json = () => JSON.parse(call.body) as Record<string, unknown>;
+  switch (call.service) {
+    case 'dynamodb': {
+      const { TableName, IndexName } = json() as { TableName?: string; IndexName?: string };
+      return `arn:aws:dynamodb:${region}:${account}:table/${TableName}${IndexName ? `/index/${IndexName}` : ''}`;
+    }
+    case 'events': {
+      const entries = (json() as { Entries?: { EventBusName?: string }[] }).Entries ?? [];
+      const bus = entries[0]?.EventBusName ?? 'default';
+      return bus.startsWith('arn:') ? bus : `arn:aws:events:${region}:${account}:event-bus/${bus}`;
+    }
+    case 'sns':
+      return new URLSearchParams(call.body).get('TopicArn') ?? undefined;
+    case 'secretsmanager': {
+      const { SecretId = '' } = json() as { SecretId?: string };
+      return secretArns[SecretId] ?? SecretId;
+    }
+    default:
+      return undefined;
   }
 }

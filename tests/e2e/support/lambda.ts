@@ -56,17 +56,17 @@ export function deployedRuntime(
   fn: DeployedFunction,
   credentials: StaticCredentials,
   endpoint: string,
-  /** Process settings the harness needs around this function (never the function's own configuration). */
-  harnessEnvironment: Record<string, string> = {},
+  /** What the harness wraps each invocation in (e.g. routing the function's HTTP calls to loopback). */
+  around: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
 ): DeployedRuntime {
   const [file, exportName] = fn.handler.split('.') as [string, string];
-  const variables = { ...runtimeEnvironment(fn, credentials, endpoint), ...harnessEnvironment };
+  const variables = runtimeEnvironment(fn, credentials, endpoint);
   let handler: Promise<Handler> | undefined;
   let requests = 0;
   return {
     function: fn,
     invoke(event) {
-      return withEnvironment(variables, async () => {
+      return withEnvironment(variables, () => around(async () => {
         handler ??= importBundle(pathToFileURL(join(fn.codeDirectory, `${file}.mjs`)).href).then((module) => {
           const exported = module[exportName];
           if (typeof exported !== 'function') throw new Error(`${fn.name}: ${fn.handler} is not a function in the bundle`);
@@ -89,7 +89,7 @@ export function deployedRuntime(
           succeed: () => undefined,
         };
         return (await handler)(event, context);
-      });
+      }));
     },
   };
 }

@@ -30,6 +30,8 @@ export interface World {
   alertQueueUrl: string;
   roleKeys: Record<'diagnose' | 'notify', string>;
   seeded: Map<string, SeededScenario>;
+  /** The Slack secret's full ARN (with its random suffix). */
+  slackSecretArn: string;
 }
 
 /** Runs one step of the set-up; a failure names the step and carries moto's last error. */
@@ -47,7 +49,9 @@ export async function setUp(): Promise<World> {
     const slack = await startSlackWebhook();
     const boot = clients(moto.endpoint, BOOTSTRAP_CREDENTIALS);
     // The user creates the Slack secret before deploying (README, "Slack").
-    await step(moto, 'create the Slack secret', () => boot.secretsManager.send(new CreateSecretCommand({ Name: SLACK_SECRET, SecretString: slack.url })));
+    const { ARN: slackSecretArn = '' } = await step(moto, 'create the Slack secret', () =>
+      boot.secretsManager.send(new CreateSecretCommand({ Name: SLACK_SECRET, SecretString: slack.url })),
+    );
     const assembly = await step(moto, 'cdk bootstrap and deploy', () =>
       bootstrapAndDeploy({
         endpoint: moto.endpoint,
@@ -77,9 +81,9 @@ export async function setUp(): Promise<World> {
     await step(moto, 'enforce IAM', () => moto.enforceIam());
     const runtimes = {
       diagnose: deployedRuntime(stack.functions.diagnose, diagnoseCredentials, moto.endpoint),
-      notify: deployedRuntime(stack.functions.notify, notifyCredentials, moto.endpoint, { NODE_TLS_REJECT_UNAUTHORIZED: '0' }),
+      notify: deployedRuntime(stack.functions.notify, notifyCredentials, moto.endpoint, (work) => slack.routed(work)),
     };
-    const bot = await step(moto, 'connect the bot', () => connectBot({ aws, stack, runtimes, moto }));
+    const bot = await step(moto, 'connect the bot', () => connectBot({ aws, stack, runtimes }));
     return {
       moto,
       slack,
@@ -90,6 +94,7 @@ export async function setUp(): Promise<World> {
       alertQueueUrl: alerts.url,
       roleKeys: { diagnose: diagnoseCredentials.accessKeyId, notify: notifyCredentials.accessKeyId },
       seeded,
+      slackSecretArn,
     };
   } catch (error) {
     await moto.stop();
