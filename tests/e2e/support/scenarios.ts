@@ -6,7 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateClusterCommand, CreateServiceCommand, type RegisterTaskDefinitionCommandInput, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  type CreateServiceCommandInput,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+} from '@aws-sdk/client-ecs';
 import { CreateNetworkInterfaceCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
@@ -92,6 +98,16 @@ async function taskDefinitionRevision(aws: Clients, input: RegisterTaskDefinitio
   return arn;
 }
 
+/** Revision 5 of a Fargate family (the revision the scenarios' events name) with the scenarios' task size. */
+function fargateTaskDefinition(aws: Clients, family: string, fields: Omit<RegisterTaskDefinitionCommandInput, 'family'>): Promise<string> {
+  return taskDefinitionRevision(aws, { family, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', ...fields }, 5);
+}
+
+/** The scenario's service: one per scenario, so a steady state resolves only its own incident. */
+async function fargateService(aws: Clients, name: string, taskDefinition: string, fields: Partial<CreateServiceCommandInput> = {}): Promise<void> {
+  await aws.ecs.send(new CreateServiceCommand({ cluster: 'example-cluster', serviceName: name, taskDefinition, desiredCount: 1, launchType: 'FARGATE', ...fields }));
+}
+
 export const logGroupMissing: E2eScenario = {
   id: 'log-group-missing',
   expect: { rule: 'log-group-missing', cause: null },
@@ -101,28 +117,19 @@ export const logGroupMissing: E2eScenario = {
     const executionRoleArn = await taskRole(aws, 'ecsTaskExecutionRole');
     // Another group exists, so the rule must look for the exact name rather than finding no groups at all.
     await aws.logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/other-service' }));
-    const taskDefinition = await taskDefinitionRevision(
-      aws,
-      {
-        family: 'webserver',
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        cpu: '256',
-        memory: '512',
-        executionRoleArn,
-        containerDefinitions: [
-          {
-            name: 'web',
-            image: 'nginx',
-            essential: true,
-            portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }],
-            logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/webserver', 'awslogs-region': REGION, 'awslogs-stream-prefix': 'web' } },
-          },
-        ],
-      },
-      5,
-    );
-    await aws.ecs.send(new CreateServiceCommand({ cluster: 'example-cluster', serviceName: 'webserver', taskDefinition, desiredCount: 1, launchType: 'FARGATE' }));
+    const taskDefinition = await fargateTaskDefinition(aws, 'webserver', {
+      executionRoleArn,
+      containerDefinitions: [
+        {
+          name: 'web',
+          image: 'nginx',
+          essential: true,
+          portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }],
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/webserver', 'awslogs-region': REGION, 'awslogs-stream-prefix': 'web' } },
+        },
+      ],
+    });
+    await fargateService(aws, 'webserver', taskDefinition);
     return {
       events: retarget(scenario.events),
       fixIncludes: ['aws logs create-log-group --log-group-name /ecs/webserver --region us-east-1'],
@@ -151,28 +158,13 @@ export const awsvpcIpExhaustion: E2eScenario = {
     const full2 = await subnet('10.0.1.16/28', 'us-east-1a', 11);
     const roomy = await subnet('10.0.1.32/28', 'us-east-1c', 10);
     const family = 'ip-webserver';
-    const taskDefinition = await taskDefinitionRevision(
-      aws,
-      {
-        family,
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        cpu: '256',
-        memory: '512',
-        containerDefinitions: [{ name: 'web', image: 'nginx', essential: true }],
-      },
-      5,
-    );
-    await aws.ecs.send(
-      new CreateServiceCommand({
-        cluster: 'example-cluster',
-        serviceName: family,
-        taskDefinition,
-        desiredCount: 10,
-        launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets: [full1, full2, roomy], securityGroups: [GroupId ?? ''], assignPublicIp: 'DISABLED' } },
-      }),
-    );
+    const taskDefinition = await fargateTaskDefinition(aws, family, {
+      containerDefinitions: [{ name: 'web', image: 'nginx', essential: true }],
+    });
+    await fargateService(aws, family, taskDefinition, {
+      desiredCount: 10,
+      networkConfiguration: { awsvpcConfiguration: { subnets: [full1, full2, roomy], securityGroups: [GroupId ?? ''], assignPublicIp: 'DISABLED' } },
+    });
     return {
       events: retarget(scenario.events, {
         webserver: family,
@@ -217,33 +209,24 @@ export const secretsPullFailure: E2eScenario = {
         }),
       }),
     );
-    const taskDefinition = await taskDefinitionRevision(
-      aws,
-      {
-        family,
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        cpu: '256',
-        memory: '512',
-        executionRoleArn,
-        taskRoleArn: await taskRole(aws, 'webserver-task-role'),
-        containerDefinitions: [
-          {
-            name: 'web',
-            image: 'nginx',
-            essential: true,
-            secrets: [
-              // As users write them: the secret's ARN without its random suffix, and another's with a JSON key.
-              { name: 'ADC_READER', valueFrom: reportWriter.replace(/-[A-Za-z0-9]{6}$/, '') },
-              { name: 'DB_PASSWORD', valueFrom: `${database}:password::` },
-              { name: 'SESSION_KEY', valueFrom: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${family}/session-key` },
-            ],
-          },
-        ],
-      },
-      5,
-    );
-    await aws.ecs.send(new CreateServiceCommand({ cluster: 'example-cluster', serviceName: family, taskDefinition, desiredCount: 1, launchType: 'FARGATE' }));
+    const taskDefinition = await fargateTaskDefinition(aws, family, {
+      executionRoleArn,
+      taskRoleArn: await taskRole(aws, 'webserver-task-role'),
+      containerDefinitions: [
+        {
+          name: 'web',
+          image: 'nginx',
+          essential: true,
+          secrets: [
+            // As users write them: the secret's ARN without its random suffix, and another's with a JSON key.
+            { name: 'ADC_READER', valueFrom: reportWriter.replace(/-[A-Za-z0-9]{6}$/, '') },
+            { name: 'DB_PASSWORD', valueFrom: `${database}:password::` },
+            { name: 'SESSION_KEY', valueFrom: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${family}/session-key` },
+          ],
+        },
+      ],
+    });
+    await fargateService(aws, family, taskDefinition);
     return {
       events: retarget(scenario.events, { webserver: family }),
       fixIncludes: [`aws iam put-role-policy --role-name ${roleName}`, reportWriter],
