@@ -13,7 +13,8 @@ describe('the installed ecs-medic binary', () => {
   beforeAll(() => {
     // The same build `npm ci` runs through `prepare`, so the test sees what users get.
     execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: root });
-  });
+    // An esbuild run: seconds alone, longer than the default 10 s hook timeout while the e2e suite deploys beside it.
+  }, 120_000);
 
   it('explains a text piped on stdin', () => {
     const result = ecsMedic(

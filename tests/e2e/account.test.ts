@@ -1,0 +1,244 @@
+/**
+ * ecs-medic deployed into an emulated AWS account (moto) with the real CDK CLI,
+ * and driven end to end through it: ECS events on the default bus, the
+ * deployed functions' bundles under their deployed roles, alerts on the SNS
+ * topic (an SQS subscription) and on a loopback Slack webhook.
+ */
+import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main';
+import { diagnosePatterns, incidentPattern } from '../../infra/patterns';
+import { ENV } from '../../shared/bot/config';
+import { incidentTableSchema } from '../../shared/incidents/store';
+import { drainQueue, type Envelope, type Invocation } from './support/bot';
+import { allows, resourceOf } from './support/iam';
+import { withEnvironment } from './support/lambda';
+import { ACCOUNT, INSTALL_HINT, motoServerAvailable, type RecordedCall, REGION } from './support/moto';
+import { builtInScenario, e2eScenarios, type SeededScenario } from './support/scenarios';
+import { ALERT_EMAIL, CLUSTERS, SLACK_SECRET, type SnsAlert, setUp, type World } from './support/world';
+
+const available = motoServerAvailable();
+const inCi = process.env.CI === 'true';
+if (!available && !inCi) console.warn(`skipped: ${INSTALL_HINT}`);
+
+/** The project's budget of AWS reads per new incident (README, "Performance"). */
+const READ_BUDGET = 8;
+
+function failures(invocations: Invocation[]): unknown[] {
+  return invocations.filter((i) => i.error !== undefined).map((i) => `${i.function} via ${i.rule}: ${String(i.error)}`);
+}
+
+describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto)', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(`CI=true and python3 -m moto.server is unavailable: ${INSTALL_HINT}`);
+    world = await setUp();
+  }, 600_000);
+
+  afterAll(async () => {
+    await world?.slack.close();
+    await world?.moto.stop();
+  });
+
+  async function snsAlerts(): Promise<SnsAlert[]> {
+    const messages = await drainQueue(world.aws, world.alertQueueUrl);
+    return messages.map(({ body }) => {
+      const envelope = JSON.parse(body) as { Subject: string; Message: string; MessageAttributes?: Record<string, { Value: string }> };
+      return {
+        subject: envelope.Subject,
+        message: envelope.Message,
+        attributes: Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
+      };
+    });
+  }
+
+  function slackPosts(): unknown[] {
+    return world.slack.posts.splice(0);
+  }
+
+  describe('the deployed stack', () => {
+    it('has one rule per pattern, read back as synthesized, each targeting its function with a DLQ and retries', () => {
+      const { stack } = world;
+      const expected = { ...diagnosePatterns({ clusters: CLUSTERS }) };
+      const diagnoseDlq = stack.physicalId('DiagnoseDeadLetters');
+      for (const [id, pattern] of Object.entries(expected)) {
+        const rule = stack.rules.find((r) => r.logicalId.startsWith(id));
+        expect(rule, id).toBeDefined();
+        expect(rule?.pattern).toEqual(pattern);
+        expect(rule?.state).toBe('ENABLED');
+        expect(rule?.functionTargets).toEqual([stack.functions.diagnose.arn]);
+        expect(rule?.targets[0]?.deadLetterArn).toBe(`arn:aws:sqs:${REGION}:${ACCOUNT}:${diagnoseDlq.split('/').pop()}`);
+        expect(rule?.targets[0]?.maximumRetryAttempts).toBe(10);
+      }
+      const incidents = stack.rules.find((r) => r.logicalId.startsWith('IncidentEvents'));
+      expect(incidents?.pattern).toEqual(incidentPattern);
+      expect(incidents?.functionTargets).toEqual([stack.functions.notify.arn]);
+      expect(stack.rules).toHaveLength(Object.keys(expected).length + 1);
+    });
+
+    it('has the incident table with the store\'s key schema, index and TTL', async () => {
+      const TableName = world.stack.physicalId('IncidentTable');
+      const { Table } = await world.aws.dynamodb.send(new DescribeTableCommand({ TableName }));
+      expect(Table?.KeySchema).toEqual([{ AttributeName: incidentTableSchema.partitionKey.name, KeyType: 'HASH' }]);
+      const [index] = incidentTableSchema.indexes;
+      expect(Table?.GlobalSecondaryIndexes?.map((g) => ({ name: g.IndexName, keys: g.KeySchema, projection: g.Projection?.ProjectionType }))).toEqual([
+        { name: index.name, keys: [{ AttributeName: index.partitionKey.name, KeyType: 'HASH' }], projection: index.projection },
+      ]);
+      // moto gap: its CloudFormation ignores TimeToLiveSpecification (DescribeTimeToLive answers DISABLED), so the TTL is read from the template CloudFormation holds.
+      const table = Object.values(world.stack.template.Resources).find((r) => r.Type === 'AWS::DynamoDB::Table');
+      expect(table?.Properties?.TimeToLiveSpecification).toEqual({ AttributeName: incidentTableSchema.ttlAttribute, Enabled: true });
+    });
+
+    it('has the re-check delay queue redriving to its DLQ', async () => {
+      const { stack, aws } = world;
+      const { Attributes } = await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.physicalId('Recheck9'), AttributeNames: ['All'] }));
+      expect(Attributes?.DelaySeconds).toBe('300');
+      const recheckDlq = stack.physicalId('RecheckDeadLetters').split('/').pop();
+      expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${recheckDlq}`, maxReceiveCount: 3 });
+    });
+
+    it('subscribes the alert email to the topic', async () => {
+      // moto gap: its CloudFormation does not create AWS::SNS::Subscription resources, so the subscription is read from the template CloudFormation holds.
+      const subscriptions = Object.values(world.stack.template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+      expect(subscriptions.map((r) => [r.Properties?.Protocol, r.Properties?.Endpoint])).toEqual([['email', ALERT_EMAIL]]);
+    });
+
+    it('configures each function with the names its code reads and a role of its own', () => {
+      const { stack } = world;
+      const { diagnose, notify } = stack.functions;
+      expect(diagnose.environment).toMatchObject({
+        [ENV.incidentTable]: stack.physicalId('IncidentTable'),
+        [ENV.eventBus]: 'default',
+        [ENV.deadLetterQueueUrl]: stack.physicalId('DiagnoseDeadLetters'),
+        [ENV.recheckQueueUrl]: stack.physicalId('Recheck9'),
+        [ENV.dedupWindowSeconds]: '3600',
+        [ENV.recheckDelaySeconds]: '300',
+      });
+      expect(notify.environment).toMatchObject({
+        [ENV.topicArn]: stack.physicalId('Alerts'),
+        [ENV.deadLetterQueueUrl]: stack.physicalId('NotifyDeadLetters'),
+        [ENV.slackSecretArn]: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${SLACK_SECRET}`,
+      });
+      expect(diagnose.roleArn).not.toBe(notify.roleArn);
+      // Only notify may publish alerts and read the Slack secret.
+      expect(allows(diagnose.statements, 'sns:Publish', stack.physicalId('Alerts'))).toBe(false);
+      expect(allows(diagnose.statements, 'secretsmanager:GetSecretValue', `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${SLACK_SECRET}-AbCdEf`)).toBe(false);
+    });
+  });
+
+  /** Calls signed by a function's role since the recorder was reset; for diagnose, split into reads of the account and writes to the bot's own resources. */
+  function callsBy(role: 'diagnose' | 'notify'): { reads: RecordedCall[]; own: RecordedCall[]; all: RecordedCall[] } {
+    const all = world.moto.calls().filter((call) => call.accessKeyId === world.roleKeys[role]);
+    const own = all.filter((call) => role === 'notify' || ['dynamodb', 'events', 'sqs'].includes(call.service));
+    return { all, own, reads: all.filter((call) => !own.includes(call)) };
+  }
+
+  describe.each(e2eScenarios)('scenario $id', (scenario) => {
+    let seeded: SeededScenario;
+    let opening: Envelope;
+    const measured: Record<string, unknown> = {};
+
+    beforeAll(() => {
+      seeded = world.seeded.get(scenario.id) as SeededScenario;
+      opening = seeded.events[0] as Envelope;
+    });
+
+    it('alerts once on each channel, naming the rule, the cause and a fix from the account, within the call budget', async () => {
+      await world.moto.resetCalls();
+      const invocations = await world.bot.send(opening);
+      expect(failures(invocations)).toEqual([]);
+      const diagnoseCalls = callsBy('diagnose');
+      const notifyCalls = callsBy('notify');
+      const alerts = await snsAlerts();
+      const posts = slackPosts();
+      expect(alerts).toHaveLength(1);
+      expect(posts).toHaveLength(1);
+      const [alert] = alerts as [SnsAlert];
+      expect(alert.attributes).toMatchObject({ rule: scenario.expect.rule, state: 'opened' });
+      for (const value of seeded.fixIncludes) {
+        expect(alert.message).toContain(value);
+        expect(JSON.stringify(posts[0])).toContain(value);
+      }
+      const firstAttempts = diagnoseCalls.reads.filter((call) => call.attempt === 1);
+      measured.reads = firstAttempts.map((call) => `${call.service}:${call.operation}`);
+      measured.retries = diagnoseCalls.reads.length - firstAttempts.length;
+      measured.diagnoseOwn = diagnoseCalls.own.map((call) => `${call.service}:${call.operation}`);
+      measured.notify = notifyCalls.all.map((call) => `${call.service}:${call.operation}`);
+      console.info(`e2e ${scenario.id}: ${JSON.stringify(measured)}`);
+      expect(firstAttempts.length).toBeLessThanOrEqual(READ_BUDGET);
+      // moto enforced the actions; the resources are checked here against the statements as deployed (support/iam.ts).
+      const secretArns = { [world.slackSecretArn.replace(/-[A-Za-z0-9]{6}$/, '')]: world.slackSecretArn };
+      for (const [role, calls] of [['diagnose', diagnoseCalls.all], ['notify', notifyCalls.all]] as const) {
+        for (const call of calls) {
+          const resource = resourceOf(call, ACCOUNT, REGION, secretArns);
+          if (resource) expect(allows(world.stack.functions[role].statements, `${call.service}:${call.operation}`, resource), `${role} ${call.service}:${call.operation} on ${resource}`).toBe(true);
+        }
+      }
+    });
+
+    it('keeps the incident in the deployed table', async () => {
+      const { Items = [] } = await world.aws.dynamodb.send(
+        new ScanCommand({ TableName: world.stack.physicalId('IncidentTable'), FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': { S: 'incident#' } } }),
+      );
+      const incident = Items.map((item) => ({ pk: item.pk?.S ?? '', state: item.state?.S, serviceKey: item.serviceKey?.S })).find((item) =>
+        item.pk.includes(`|${scenario.expect.rule}|`),
+      );
+      expect(incident).toMatchObject({ state: 'open' });
+    });
+
+    it('sends nothing for a duplicate delivery or a repeat of the failure', async () => {
+      const delivered = world.bot.seen.find((envelope) => envelope.detail === opening.detail || JSON.stringify(envelope.detail) === JSON.stringify(opening.detail));
+      expect(delivered).toBeDefined();
+      expect(failures(await world.bot.redeliver(delivered as Envelope))).toEqual([]);
+      expect(failures(await world.bot.send(opening))).toEqual([]);
+      expect(await snsAlerts()).toEqual([]);
+      expect(slackPosts()).toEqual([]);
+    });
+
+    it('resolves with one message per channel on the service\'s steady state', async () => {
+      const { cluster, name } = seeded.service;
+      const steady: Envelope = {
+        id: 'steady',
+        'detail-type': 'ECS Service Action',
+        source: 'aws.ecs',
+        account: ACCOUNT,
+        time: new Date().toISOString(),
+        region: REGION,
+        resources: [`arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/${name}`],
+        detail: { eventType: 'INFO', eventName: 'SERVICE_STEADY_STATE', clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${cluster}`, createdAt: new Date().toISOString() },
+      };
+      expect(failures(await world.bot.send(steady))).toEqual([]);
+      const alerts = await snsAlerts();
+      expect(alerts.map((a) => a.attributes.state)).toEqual(['resolved']);
+      expect(slackPosts()).toHaveLength(1);
+    });
+
+    it('gives, through ecs-medic diagnose --event with the live reader, what the snapshot run of the built-in scenario gives', async () => {
+      const dir = mkdtempSync(join(tmpdir(), `ecs-medic-e2e-${scenario.id}-`));
+      const builtIn = builtInScenario(scenario.id);
+      writeFileSync(join(dir, 'live-event.json'), JSON.stringify(opening));
+      writeFileSync(join(dir, 'scenario-event.json'), JSON.stringify(builtIn.events[0]));
+      writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(builtIn.snapshot));
+      const diagnose = async (argv: string[]) => {
+        const out: string[] = [];
+        const code = await main(['diagnose', ...argv, '--json'], { out: (line) => out.push(line), err: () => undefined, stdin: async () => '' });
+        expect(code).toBe(0);
+        return out.flatMap((line) => (JSON.parse(line) as { findings: { rule: string; cause: string | null; severity: string }[] }).findings);
+      };
+      const { accessKeyId, secretAccessKey } = world.operator;
+      const live = await withEnvironment(
+        { AWS_ENDPOINT_URL: world.moto.endpoint, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_REGION: REGION },
+        () => diagnose(['--event', join(dir, 'live-event.json')]),
+      );
+      const snapshot = await diagnose(['--event', join(dir, 'scenario-event.json'), '--snapshot', join(dir, 'snapshot.json')]);
+      const summary = (findings: { rule: string; cause: string | null; severity: string }[]) => findings.map(({ rule, cause, severity }) => ({ rule, cause, severity }));
+      expect(summary(live)[0]).toEqual({ ...scenario.expect, severity: expect.any(String) });
+      expect(summary(live)).toEqual(summary(snapshot));
+    });
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * IAM policies of the deployed roles, as moto can and cannot enforce them.
+ *
+ * moto gap worked around here: moto authorizes a request against the resource
+ * "*" for every service except SQS, IAM, STS and S3 (it does not derive the
+ * resource ARN from the request), so a statement scoped to a table, topic,
+ * bus, key or secret never matches and every such call is denied. For moto,
+ * the roles' statements on those services are widened to "*" in the account
+ * (the actions stay exactly as deployed, so a missing action still fails);
+ * the deployed resources are checked instead by `allows` against the calls
+ * the functions made (recorded by moto), with the statements as deployed.
+ */
+import { GetRolePolicyCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import type { Clients, PolicyStatement } from './account';
+import type { RecordedCall } from './moto';
+
+/** Services whose requests moto authorizes against their real resource ARN. */
+const RESOURCE_AWARE = new Set(['sqs', 'iam', 'sts', 's3']);
+
+const list = (value: string | string[]) => [value].flat();
+
+function glob(pattern: string, value: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, 'i').test(value);
+}
+
+/** Whether an Allow statement (no Deny is deployed) grants `action` on `resource`, as IAM matches them. */
+export function allows(statements: PolicyStatement[], action: string, resource: string): boolean {
+  return statements.some(
+    (s) => s.Effect === 'Allow' && list(s.Action).some((a) => glob(a, action)) && list(s.Resource).some((r) => glob(r, resource)),
+  );
+}
+
+export function widenedForMoto(statements: PolicyStatement[]): PolicyStatement[] {
+  return statements.map((statement) => {
+    const services = new Set(list(statement.Action).map((action) => action.split(':')[0] ?? ''));
+    return [...services].every((service) => RESOURCE_AWARE.has(service)) ? statement : { ...statement, Resource: '*' };
+  });
+}
+
+/** Replaces each inline policy of the role with its moto-enforceable form. */
+export async function applyMotoView(aws: Clients, roleArn: string): Promise<void> {
+  const RoleName = roleArn.slice(roleArn.lastIndexOf('/') + 1);
+  const { PolicyNames = [] } = await aws.iam.send(new ListRolePoliciesCommand({ RoleName }));
+  for (const PolicyName of PolicyNames) {
+    const { PolicyDocument } = await aws.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName }));
+    const document = JSON.parse(decodeURIComponent(PolicyDocument ?? '{}')) as { Statement: PolicyStatement | PolicyStatement[] };
+    const Statement = widenedForMoto([document.Statement].flat());
+    await aws.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify({ ...document, Statement }) }));
+  }
+}
+
+/**
+ * The resource IAM authorizes a recorded call of the bot against, for the
+ * services whose statements are widened for moto; undefined for the others.
+ * `secretArns` maps a secret id as called (an ARN without its suffix) to the
+ * secret's full ARN, which IAM evaluates.
+ */
+export function resourceOf(call: RecordedCall, account: string, region: string, secretArns: Record<string, string>): string | undefined {
+  const json = () => JSON.parse(call.body) as Record<string, unknown>;
+  switch (call.service) {
+    case 'dynamodb': {
+      const { TableName, IndexName } = json() as { TableName?: string; IndexName?: string };
+      return `arn:aws:dynamodb:${region}:${account}:table/${TableName}${IndexName ? `/index/${IndexName}` : ''}`;
+    }
+    case 'events': {
+      const entries = (json() as { Entries?: { EventBusName?: string }[] }).Entries ?? [];
+      const bus = entries[0]?.EventBusName ?? 'default';
+      return bus.startsWith('arn:') ? bus : `arn:aws:events:${region}:${account}:event-bus/${bus}`;
+    }
+    case 'sns':
+      return new URLSearchParams(call.body).get('TopicArn') ?? undefined;
+    case 'secretsmanager': {
+      const { SecretId = '' } = json() as { SecretId?: string };
+      return secretArns[SecretId] ?? SecretId;
+    }
+    default:
+      return undefined;
+  }
+}

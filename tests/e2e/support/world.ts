@@ -1,0 +1,104 @@
+/** The emulated account with the stack deployed, the scenarios seeded and the bot connected: shared by every test of the suite. */
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
+import { type Clients, type DeployedStack, type StaticCredentials, assumeRole, clients, createOperator, readDeployedStack } from './account';
+import { type Bot, connectBot, createQueue } from './bot';
+import { bootstrapAndDeploy } from './cdk';
+import { applyMotoView } from './iam';
+import { deployedRuntime } from './lambda';
+import { BOOTSTRAP_CREDENTIALS, type MotoServer, startMoto } from './moto';
+import { e2eScenarios, type SeededScenario } from './scenarios';
+import { type SlackWebhook, startSlackWebhook } from './slack';
+
+export const CLUSTERS = ['example-cluster', 'default'];
+export const SLACK_SECRET = 'ecs-medic/slack-webhook';
+export const ALERT_EMAIL = 'oncall@example.com';
+
+export interface SnsAlert {
+  subject: string;
+  message: string;
+  attributes: Record<string, string>;
+}
+
+export interface World {
+  moto: MotoServer;
+  slack: SlackWebhook;
+  aws: Clients;
+  operator: StaticCredentials;
+  stack: DeployedStack;
+  bot: Bot;
+  alertQueueUrl: string;
+  roleKeys: Record<'diagnose' | 'notify', string>;
+  seeded: Map<string, SeededScenario>;
+  /** The Slack secret's full ARN (with its random suffix). */
+  slackSecretArn: string;
+}
+
+/** Runs one step of the set-up; a failure names the step and carries moto's last error. */
+async function step<T>(moto: MotoServer, name: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new Error(`set-up step "${name}" failed: ${error instanceof Error ? error.message : String(error)}\nmoto: ${moto.lastError()}`, { cause: error });
+  }
+}
+
+export async function setUp(): Promise<World> {
+  const moto = await startMoto();
+  try {
+    const slack = await startSlackWebhook();
+    const boot = clients(moto.endpoint, BOOTSTRAP_CREDENTIALS);
+    // The user creates the Slack secret before deploying (README, "Slack").
+    const { ARN: slackSecretArn = '' } = await step(moto, 'create the Slack secret', () =>
+      boot.secretsManager.send(new CreateSecretCommand({ Name: SLACK_SECRET, SecretString: slack.url })),
+    );
+    const assembly = await step(moto, 'cdk bootstrap and deploy', () =>
+      bootstrapAndDeploy({
+        endpoint: moto.endpoint,
+        credentials: BOOTSTRAP_CREDENTIALS,
+        context: { alertEmails: ALERT_EMAIL, slackSecretName: SLACK_SECRET, clusters: CLUSTERS.join(',') },
+      }),
+    );
+    const operator = await step(moto, 'create the operator', () => createOperator(boot));
+    const aws = clients(moto.endpoint, operator);
+    const stack = await step(moto, 'read the deployed stack', () => readDeployedStack(aws, assembly));
+    const [diagnoseCredentials, notifyCredentials] = await step(moto, 'prepare the roles', async () => {
+      for (const fn of Object.values(stack.functions)) await applyMotoView(aws, fn.roleArn);
+      // Taken before moto enforces IAM: the trust policies name lambda.amazonaws.com, which the harness is not.
+      return [
+        await assumeRole(aws, stack.functions.diagnose.roleArn, stack.functions.diagnose.name),
+        await assumeRole(aws, stack.functions.notify.roleArn, stack.functions.notify.name),
+      ];
+    });
+    const alerts = await step(moto, 'subscribe a queue to the alert topic', async () => {
+      const queue = await createQueue(aws, 'e2e-alerts');
+      await aws.sns.send(new SubscribeCommand({ TopicArn: stack.physicalId('Alerts'), Protocol: 'sqs', Endpoint: queue.arn }));
+      return queue;
+    });
+    const seeded = new Map<string, SeededScenario>();
+    for (const scenario of e2eScenarios) seeded.set(scenario.id, await step(moto, `seed ${scenario.id}`, () => scenario.seed(aws)));
+
+    await step(moto, 'enforce IAM', () => moto.enforceIam());
+    const runtimes = {
+      diagnose: deployedRuntime(stack.functions.diagnose, diagnoseCredentials, moto.endpoint),
+      notify: deployedRuntime(stack.functions.notify, notifyCredentials, moto.endpoint, (work) => slack.routed(work)),
+    };
+    const bot = await step(moto, 'connect the bot', () => connectBot({ aws, stack, runtimes }));
+    return {
+      moto,
+      slack,
+      aws,
+      operator,
+      stack,
+      bot,
+      alertQueueUrl: alerts.url,
+      roleKeys: { diagnose: diagnoseCredentials.accessKeyId, notify: notifyCredentials.accessKeyId },
+      seeded,
+      slackSecretArn,
+    };
+  } catch (error) {
+    await moto.stop();
+    throw error;
+  }
+}
+
