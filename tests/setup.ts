@@ -8,9 +8,20 @@ import { cliAt, type PrintedFix, problemsOf } from './support/printed-commands';
 // Every fix any rule prints in any test of this file, with what its signal and its reads named
 // (tests/support/printed-commands.ts says what is checked, and why).
 const printed: PrintedFix[] = [];
+// One record per distinct fix, and at most RECORDS_PER_RULE per rule in a file: storms and the
+// size-limit tests print thousands of fixes from huge events, and serializing each one's signal
+// and reads would exhaust the heap.
+const RECORDS_PER_RULE = 200;
+const seen = new Set<string>();
+const recordsOf = new Map<string, number>();
 
 function record(rule: string, fix: string | undefined, signal: Signal, reads: unknown[]): void {
   if (fix === undefined) return;
+  const key = `${rule}\u0000${fix}`;
+  const count = recordsOf.get(rule) ?? 0;
+  if (seen.has(key) || count >= RECORDS_PER_RULE) return;
+  seen.add(key);
+  recordsOf.set(rule, count + 1);
   const { kind: _kind, ...named } = signal;
   printed.push({ rule, fix, named: JSON.stringify(named), resource: signal.resource, read: JSON.stringify(reads) });
 }
