@@ -78,7 +78,8 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       const incidents = stack.rules.find((r) => r.logicalId.startsWith('IncidentEvents'));
       expect(incidents?.pattern).toEqual(incidentPattern);
       expect(incidents?.functionTargets).toEqual([stack.functions.notify.arn]);
-      expect(stack.rules).toHaveLength(Object.keys(expected).length + 1);
+      // The incident rule, and the audit's schedule.
+      expect(stack.rules).toHaveLength(Object.keys(expected).length + 2);
     });
 
     it('has the incident table with the store\'s key schema, index and TTL', async () => {

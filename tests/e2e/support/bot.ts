@@ -96,7 +96,8 @@ export async function connectBot(options: {
   async function deliver(envelope: Envelope): Promise<Invocation[]> {
     const invocations: Invocation[] = [];
     for (const rule of stack.rules) {
-      if (!matchesPattern(rule.pattern, envelope)) continue;
+      // A rule without a pattern is the audit's schedule: no event reaches it.
+      if (Object.keys(rule.pattern).length === 0 || !matchesPattern(rule.pattern, envelope)) continue;
       for (const arn of rule.functionTargets) {
         const runtime = runtimeByArn.get(arn);
         if (!runtime) throw new Error(`rule ${rule.name} targets ${arn}, which is not a function of the stack`);
