@@ -143,8 +143,13 @@ function resourceOf(facts: Evidence[]): ResourceRef {
   return resource;
 }
 
-export function unwrap(raw: string): Unwrapped {
+/** Failure texts are short (a stoppedReason is at most 1,024 characters); hostile or runaway pastes are cut before any pattern runs. */
+export const UNWRAP_MAX_CHARS = 64 * 1024;
+
+export function unwrap(pasted: string): Unwrapped {
   const facts: Evidence[] = [];
+  const raw = pasted.length > UNWRAP_MAX_CHARS ? pasted.slice(0, UNWRAP_MAX_CHARS) : pasted;
+  if (raw !== pasted) facts.push({ source: 'input', observed: `cut to its first ${UNWRAP_MAX_CHARS} of ${pasted.length} characters` });
   const inner = jsonTexts(raw, facts);
   const lines = (inner ?? [raw]).flatMap((text) => text.split(/\r?\n/));
   // Lines of one message wrapped by a terminal or a table are joined back with a space.

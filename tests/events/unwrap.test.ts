@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { explainText } from '../../shared/diagnose';
-import { unwrap } from '../../shared/events/unwrap';
+import { UNWRAP_MAX_CHARS, unwrap } from '../../shared/events/unwrap';
 
 describe('unwrap', () => {
   it('an ECS agent log line: the message without its timestamp and level, the task ARN as a fact and the resource', () => {
@@ -108,5 +108,13 @@ describe('explain on wrapped texts', () => {
       'Status reason | CannotStartContainerError: Error response from daemon: OCI runtime create failed: container_linux.go:380: starting container process caused: container init was OOM-killed (memory limit too low?): unknown',
     );
     expect(findings[0]?.rule).toBe('container-oom-killed');
+  });
+
+  it('cuts a runaway paste before any pattern runs, says so, and still classifies its start', async () => {
+    const huge = `CannotPullContainerError: pull image manifest has been retried 5 time(s): ${'A'.repeat(20 * 1024 * 1024)}`;
+    const { text, facts } = unwrap(huge);
+    expect(text.length).toBeLessThanOrEqual(UNWRAP_MAX_CHARS);
+    expect(facts).toContainEqual({ source: 'input', observed: `cut to its first ${UNWRAP_MAX_CHARS} of ${huge.length} characters` });
+    expect((await explainText(huge))[0]?.rule).toBe('image-pull-failure');
   });
 });
