@@ -6,20 +6,21 @@
  */
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { diagnosePatterns, incidentPattern } from '../../infra/patterns';
 import { ENV } from '../../shared/bot/config';
 import { incidentTableSchema } from '../../shared/incidents/store';
-import { drainQueue, type Envelope, type Invocation } from './support/bot';
+import { drainQueue, type Envelope, type EventSourceBatch, type Invocation } from './support/bot';
+import type { Finding } from '../../shared/findings';
 import { allows, resourceOf } from './support/iam';
 import { withEnvironment } from './support/lambda';
 import { ACCOUNT, INSTALL_HINT, motoServerAvailable, type RecordedCall, REGION } from './support/moto';
+import { removeScratch, scratchDir } from './support/scratch';
 import { builtInScenario, e2eScenarios, type SeededScenario } from './support/scenarios';
-import { ALERT_EMAIL, CLUSTERS, SLACK_SECRET, type SnsAlert, setUp, type World } from './support/world';
+import { ALERT_EMAIL, CLUSTERS, RECHECK_DELAY_MINUTES, SLACK_SECRET, type SnsAlert, setUp, type World } from './support/world';
 
 const available = motoServerAvailable();
 const inCi = process.env.CI === 'true';
@@ -43,6 +44,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
   afterAll(async () => {
     await world?.slack.close();
     await world?.moto.stop();
+    removeScratch();
   });
 
   async function snsAlerts(): Promise<SnsAlert[]> {
@@ -95,10 +97,13 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       expect(table?.Properties?.TimeToLiveSpecification).toEqual({ AttributeName: incidentTableSchema.ttlAttribute, Enabled: true });
     });
 
-    it('has the re-check delay queue redriving to its DLQ', async () => {
+    it('has the re-check delay queue redriving to its DLQ, feeding the diagnose function in batches with partial failures', async () => {
       const { stack, aws } = world;
       const { Attributes } = await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.physicalId('Recheck9'), AttributeNames: ['All'] }));
-      expect(Attributes?.DelaySeconds).toBe('300');
+      expect(Attributes?.DelaySeconds).toBe(String(RECHECK_DELAY_MINUTES * 60));
+      expect(stack.eventSources).toEqual([
+        { uuid: expect.any(String), queueArn: Attributes?.QueueArn, functionArn: stack.functions.diagnose.arn, batchSize: 10, functionResponseTypes: ['ReportBatchItemFailures'] },
+      ]);
       const recheckDlq = stack.physicalId('RecheckDeadLetters').split('/').pop();
       expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${recheckDlq}`, maxReceiveCount: 3 });
     });
@@ -118,7 +123,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
         [ENV.deadLetterQueueUrl]: stack.physicalId('DiagnoseDeadLetters'),
         [ENV.recheckQueueUrl]: stack.physicalId('Recheck9'),
         [ENV.dedupWindowSeconds]: '3600',
-        [ENV.recheckDelaySeconds]: '300',
+        [ENV.recheckDelaySeconds]: String(RECHECK_DELAY_MINUTES * 60),
       });
       expect(notify.environment).toMatchObject({
         [ENV.topicArn]: stack.physicalId('Alerts'),
@@ -132,6 +137,13 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
     });
   });
 
+  async function incidentItems(): Promise<{ pk: string; state: string | undefined; serviceKey: string | undefined; expiresAt: string | undefined }[]> {
+    const { Items = [] } = await world.aws.dynamodb.send(
+      new ScanCommand({ TableName: world.stack.physicalId('IncidentTable'), FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': { S: 'incident#' } } }),
+    );
+    return Items.map((item) => ({ pk: item.pk?.S ?? '', state: item.state?.S, serviceKey: item.serviceKey?.S, expiresAt: item.expiresAt?.N }));
+  }
+
   /** Calls signed by a function's role since the recorder was reset; for diagnose, split into reads of the account and writes to the bot's own resources. */
   function callsBy(role: 'diagnose' | 'notify'): { reads: RecordedCall[]; own: RecordedCall[]; all: RecordedCall[] } {
     const all = world.moto.calls().filter((call) => call.accessKeyId === world.roleKeys[role]);
@@ -141,19 +153,30 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
 
   describe.each(e2eScenarios)('scenario $id', (scenario) => {
     let seeded: SeededScenario;
+    let openingIndex: number;
     let opening: Envelope;
     const measured: Record<string, unknown> = {};
 
     beforeAll(() => {
       seeded = world.seeded.get(scenario.id) as SeededScenario;
-      opening = seeded.events[0] as Envelope;
+      openingIndex = seeded.openingIndex ?? 0;
+      opening = seeded.events[openingIndex] as Envelope;
     });
 
     it('alerts once on each channel, naming the rule, the cause and a fix from the account, within the call budget', async () => {
       await world.moto.resetCalls();
+      // The events before the opening one (tasks entering PROVISIONING) open nothing; the incident's reads count them too.
+      for (const earlier of seeded.events.slice(0, openingIndex)) {
+        expect(failures(await world.bot.send(earlier))).toEqual([]);
+        expect(await snsAlerts()).toEqual([]);
+      }
       const invocations = await world.bot.send(opening);
       expect(failures(invocations)).toEqual([]);
       const diagnoseCalls = callsBy('diagnose');
+      const recheckQueueUrl = world.stack.physicalId('Recheck9');
+      const rechecks = diagnoseCalls.own.filter((call) => call.operation === 'SendMessage' && call.body.includes(recheckQueueUrl));
+      // One re-check per service, however many of its tasks entered PROVISIONING.
+      expect(rechecks).toHaveLength(seeded.schedulesRecheck ? 1 : 0);
       const notifyCalls = callsBy('notify');
       const alerts = await snsAlerts();
       const posts = slackPosts();
@@ -183,12 +206,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
     });
 
     it('keeps the incident in the deployed table', async () => {
-      const { Items = [] } = await world.aws.dynamodb.send(
-        new ScanCommand({ TableName: world.stack.physicalId('IncidentTable'), FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': { S: 'incident#' } } }),
-      );
-      const incident = Items.map((item) => ({ pk: item.pk?.S ?? '', state: item.state?.S, serviceKey: item.serviceKey?.S })).find((item) =>
-        item.pk.includes(`|${scenario.expect.rule}|`),
-      );
+      const incident = (await incidentItems()).find((item) => item.pk.includes(`|${scenario.expect.rule}|`));
       expect(incident).toMatchObject({ state: 'open' });
     });
 
@@ -201,8 +219,8 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       expect(slackPosts()).toEqual([]);
     });
 
-    it('resolves with one message per channel on the service\'s steady state', async () => {
-      const { cluster, name } = seeded.service;
+    it('resolves with one message per channel on the service\'s steady state, or keeps an incident no steady state names', async () => {
+      const { cluster, name, resolvesIncident } = seeded.service;
       const steady: Envelope = {
         id: 'steady',
         'detail-type': 'ECS Service Action',
@@ -215,21 +233,32 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       };
       expect(failures(await world.bot.send(steady))).toEqual([]);
       const alerts = await snsAlerts();
-      expect(alerts.map((a) => a.attributes.state)).toEqual(['resolved']);
-      expect(slackPosts()).toHaveLength(1);
+      if (resolvesIncident) {
+        expect(alerts.map((a) => a.attributes.state)).toEqual(['resolved']);
+        expect(slackPosts()).toHaveLength(1);
+        return;
+      }
+      // Keyed by its task or task family, the incident stays open; the dedup window (its expiresAt, the table's TTL) ends it.
+      expect(alerts).toEqual([]);
+      expect(slackPosts()).toEqual([]);
+      const incident = (await incidentItems()).find((item) => item.pk.includes(`|${scenario.expect.rule}|`));
+      expect(incident).toMatchObject({ state: 'open', serviceKey: undefined });
+      const windowSeconds = Number(world.stack.functions.diagnose.environment[ENV.dedupWindowSeconds]);
+      expect(Number(incident?.expiresAt) - Date.now() / 1000).toBeGreaterThan(windowSeconds - 120);
+      expect(Number(incident?.expiresAt) - Date.now() / 1000).toBeLessThanOrEqual(windowSeconds);
     });
 
     it('gives, through ecs-medic diagnose --event with the live reader, what the snapshot run of the built-in scenario gives', async () => {
-      const dir = mkdtempSync(join(tmpdir(), `ecs-medic-e2e-${scenario.id}-`));
+      const dir = scratchDir(scenario.id);
       const builtIn = builtInScenario(scenario.id);
       writeFileSync(join(dir, 'live-event.json'), JSON.stringify(opening));
-      writeFileSync(join(dir, 'scenario-event.json'), JSON.stringify(builtIn.events[0]));
+      writeFileSync(join(dir, 'scenario-event.json'), JSON.stringify(builtIn.events[openingIndex]));
       writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(builtIn.snapshot));
       const diagnose = async (argv: string[]) => {
         const out: string[] = [];
         const code = await main(['diagnose', ...argv, '--json'], { out: (line) => out.push(line), err: () => undefined, stdin: async () => '' });
         expect(code).toBe(0);
-        return out.flatMap((line) => (JSON.parse(line) as { findings: { rule: string; cause: string | null; severity: string }[] }).findings);
+        return out.flatMap((line) => (JSON.parse(line) as { findings: Finding[] }).findings);
       };
       const { accessKeyId, secretAccessKey } = world.operator;
       const live = await withEnvironment(
@@ -237,9 +266,44 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
         () => diagnose(['--event', join(dir, 'live-event.json')]),
       );
       const snapshot = await diagnose(['--event', join(dir, 'scenario-event.json'), '--snapshot', join(dir, 'snapshot.json')]);
-      const summary = (findings: { rule: string; cause: string | null; severity: string }[]) => findings.map(({ rule, cause, severity }) => ({ rule, cause, severity }));
+      const summary = (findings: Finding[]) => findings.map(({ rule, cause, severity }) => ({ rule, cause, severity }));
       expect(summary(live)[0]).toEqual({ ...scenario.expect, severity: expect.any(String) });
       expect(summary(live)).toEqual(summary(snapshot));
+      // What moto cannot answer is listed as not checked, with the failure, and the diagnosis still completes.
+      expect(live[0]?.unchecked.map((u) => u.check)).toEqual(expect.arrayContaining(seeded.unchecked ?? []));
+    });
+  });
+
+  describe('the PENDING re-check, delivered by the re-check queue as its event source mapping delivers it', () => {
+    it('re-reads the service after the delay within the budget, and, every task now RUNNING in moto, alerts nothing', async () => {
+      const pending = world.seeded.get('pending-pileup') as SeededScenario;
+      await world.moto.resetCalls();
+      // The message was sent when the pileup's first task entered PROVISIONING; the other scenarios ran meanwhile.
+      const batches = await world.bot.pollEventSources(RECHECK_DELAY_MINUTES * 60 + 30);
+      expect(batches.map((b) => b.source.functionArn)).toEqual([world.stack.functions.diagnose.arn]);
+      const [batch] = batches as [EventSourceBatch];
+      expect(batch.error).toBeUndefined();
+      expect(batch.response).toEqual({ batchItemFailures: [] });
+      expect(batch.event.Records.map((record) => JSON.parse(record.body))).toEqual([
+        {
+          kind: 'pending-recheck',
+          account: ACCOUNT,
+          region: REGION,
+          clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${pending.service.cluster}`,
+          service: pending.service.name,
+          firstSeen: expect.any(String),
+        },
+      ]);
+      const reads = callsBy('diagnose').reads.filter((call) => call.attempt === 1).map((call) => `${call.service}:${call.operation}`);
+      console.info(`e2e pending-recheck: ${JSON.stringify({ reads })}`);
+      expect(reads).toEqual(['ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks']);
+      expect(reads.length).toBeLessThanOrEqual(READ_BUDGET);
+      // moto gap: its tasks are never PROVISIONING or PENDING, so the re-check finds the service's tasks all RUNNING:
+      // nothing is stuck, nothing is published, and the message is acknowledged (deleted from the queue).
+      expect(batch.invocations).toEqual([]);
+      expect(await snsAlerts()).toEqual([]);
+      expect(slackPosts()).toEqual([]);
+      expect(await world.bot.pollEventSources(0)).toEqual([]);
     });
   });
 });

@@ -15,7 +15,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateAccessKeyCommand, CreateUserCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -88,6 +88,15 @@ export interface DeployedRule {
   targets: { id: string; arn: string; deadLetterArn: string | undefined; maximumRetryAttempts: number | undefined }[];
 }
 
+/** A queue → function event source mapping, as Lambda reports it. */
+export interface DeployedEventSource {
+  uuid: string;
+  queueArn: string;
+  functionArn: string;
+  batchSize: number | undefined;
+  functionResponseTypes: string[];
+}
+
 export interface PolicyStatement {
   Effect: string;
   Action: string | string[];
@@ -119,6 +128,8 @@ export interface DeployedStack {
   resources: Record<string, { type: string; physicalId: string }>;
   rules: DeployedRule[];
   functions: Record<'diagnose' | 'notify', DeployedFunction>;
+  /** The event source mappings of the stack's functions (the re-check queue → diagnose). */
+  eventSources: DeployedEventSource[];
   /** Physical id of the first resource whose logical id starts with `prefix`. */
   physicalId(prefix: string): string;
 }
@@ -189,12 +200,27 @@ export async function readDeployedStack(aws: Clients, assembly: string, stackNam
     };
   };
   const { TemplateBody } = await aws.cloudFormation.send(new GetTemplateCommand({ StackName: stackName }));
+  const functions = { diagnose: await deployedFunction('Diagnose'), notify: await deployedFunction('Notify') };
+  const eventSources: DeployedEventSource[] = [];
+  for (const fn of Object.values(functions)) {
+    const { EventSourceMappings = [] } = await aws.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: fn.name }));
+    for (const mapping of EventSourceMappings) {
+      eventSources.push({
+        uuid: mapping.UUID ?? '',
+        queueArn: mapping.EventSourceArn ?? '',
+        functionArn: mapping.FunctionArn ?? '',
+        batchSize: mapping.BatchSize,
+        functionResponseTypes: mapping.FunctionResponseTypes ?? [],
+      });
+    }
+  }
   return {
     template: JSON.parse(TemplateBody ?? '{}') as DeployedStack['template'],
     outputs,
     resources,
     rules,
-    functions: { diagnose: await deployedFunction('Diagnose'), notify: await deployedFunction('Notify') },
+    functions,
+    eventSources,
     physicalId,
   };
 }

@@ -17,14 +17,21 @@
  * - PutEvents fails (HTTP 500, NotImplementedError) when a rule with a Lambda
  *   target matches, enabled or not: once read back (the stack tests check
  *   them), the deployed rules' Lambda targets are removed in the emulated
- *   account, and the harness delivers for them.
+ *   account, and the harness delivers for them;
+ * - moto's SQS hands a message sent to a queue with an event source mapping to
+ *   the mapped function itself, inside SendMessage, which cannot run without
+ *   Docker: once read back, the deployed mappings are disabled in the emulated
+ *   account, and the harness polls their queues as Lambda would
+ *   (`pollEventSources`).
  */
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { matchesPattern } from '../../support/event-pattern';
-import type { Clients, DeployedStack } from './account';
+import type { Clients, DeployedEventSource, DeployedStack } from './account';
 import type { DeployedRuntime } from './lambda';
-import { ACCOUNT } from './moto';
+import { ACCOUNT, REGION } from './moto';
 
 export interface Envelope {
   id: string;
@@ -73,8 +80,47 @@ export interface Bot {
   send(event: Envelope): Promise<Invocation[]>;
   /** Delivers one exact envelope again, as EventBridge's at-least-once delivery may. */
   redeliver(envelope: Envelope): Promise<Invocation[]>;
+  /**
+   * Polls each deployed event source's queue as Lambda does, waiting up to `waitSeconds` for a first message:
+   * one batch (at most the mapping's batch size) to the mapped function, its messages deleted unless the function
+   * reports them in batchItemFailures; then every delivery that causes.
+   */
+  pollEventSources(waitSeconds: number): Promise<EventSourceBatch[]>;
   /** What the tap saw, by event id: the envelopes as EventBridge delivered them. */
   seen: Envelope[];
+}
+
+export interface EventSourceBatch {
+  source: DeployedEventSource;
+  /** The SQS event the function received. */
+  event: SQSEvent;
+  /** What the function answered (a partial batch response), or threw. */
+  response?: SQSBatchResponse | undefined;
+  error?: unknown;
+  /** The deliveries the batch caused (incident events to notify). */
+  invocations: Invocation[];
+}
+
+/** The SQS event Lambda's event source mapping builds from received messages (the Lambda developer guide's sample). */
+export function sqsEvent(queueArn: string, messages: Message[]): SQSEvent {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId ?? '',
+      receiptHandle: m.ReceiptHandle ?? '',
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: m.Attributes?.SentTimestamp ?? '',
+        SenderId: m.Attributes?.SenderId ?? '',
+        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? '',
+      },
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: REGION,
+    })),
+  };
 }
 
 export async function connectBot(options: {
@@ -90,8 +136,41 @@ export async function connectBot(options: {
     const ids = rule.targets.filter((t) => t.arn.includes(':lambda:')).map((t) => t.id);
     await aws.events.send(new RemoveTargetsCommand({ Rule: rule.name, Ids: ids }));
   }
+  for (const source of stack.eventSources) {
+    await aws.lambda.send(new UpdateEventSourceMappingCommand({ UUID: source.uuid, Enabled: false }));
+  }
   const runtimeByArn = new Map(Object.values(runtimes).map((runtime) => [runtime.function.arn, runtime]));
   const seen: Envelope[] = [];
+
+  async function pollEventSource(source: DeployedEventSource, waitSeconds: number): Promise<EventSourceBatch | undefined> {
+    const runtime = runtimeByArn.get(source.functionArn);
+    if (!runtime) throw new Error(`event source ${source.queueArn} maps to ${source.functionArn}, which is not a function of the stack`);
+    const { QueueUrl } = await aws.sqs.send(new GetQueueUrlCommand({ QueueName: source.queueArn.slice(source.queueArn.lastIndexOf(':') + 1) }));
+    const deadline = Date.now() + waitSeconds * 1000;
+    let messages: Message[] = [];
+    while (messages.length === 0 && Date.now() < deadline) {
+      const wait = Math.min(20, Math.max(1, Math.ceil((deadline - Date.now()) / 1000)));
+      ({ Messages: messages = [] } = await aws.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: Math.min(10, source.batchSize ?? 10), WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'] }),
+      ));
+    }
+    if (messages.length === 0) return undefined;
+    const event = sqsEvent(source.queueArn, messages);
+    const batch: EventSourceBatch = { source, event, invocations: [] };
+    try {
+      batch.response = (await runtime.invoke(event)) as SQSBatchResponse | undefined;
+    } catch (error) {
+      batch.error = error;
+    }
+    // On success Lambda deletes the batch but the items reported failed (with ReportBatchItemFailures); on an error, none.
+    const failed = new Set(batch.error === undefined ? (batch.response?.batchItemFailures ?? []).map((f) => f.itemIdentifier) : messages.map((m) => m.MessageId));
+    const done = messages.filter((m) => !failed.has(m.MessageId));
+    if (done.length > 0) {
+      await aws.sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
+    }
+    batch.invocations = await pump();
+    return batch;
+  }
 
   async function deliver(envelope: Envelope): Promise<Invocation[]> {
     const invocations: Invocation[] = [];
@@ -151,6 +230,14 @@ export async function connectBot(options: {
     async redeliver(envelope) {
       const invocations = await deliver(envelope);
       return [...invocations, ...(await pump())];
+    },
+    async pollEventSources(waitSeconds) {
+      const batches: EventSourceBatch[] = [];
+      for (const source of stack.eventSources) {
+        const batch = await pollEventSource(source, waitSeconds);
+        if (batch) batches.push(batch);
+      }
+      return batches;
     },
   };
 }

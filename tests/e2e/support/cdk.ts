@@ -4,18 +4,18 @@
  * (never the repository's cdk.out) while the bootstrap runs.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACCOUNT, REGION } from './moto';
+import { scratchDir } from './scratch';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const cdkBin = join(repoRoot, 'node_modules', '.bin', 'cdk');
 
 /** Environment of a CLI pointed at `endpoint` only: no profile, no instance metadata, no telemetry. */
 export function awsCliEnv(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }): NodeJS.ProcessEnv {
-  const home = mkdtempSync(join(tmpdir(), 'ecs-medic-e2e-home-'));
+  const home = scratchDir('home');
   return {
     PATH: process.env.PATH,
     HOME: home,
@@ -58,10 +58,10 @@ export interface DeployOptions {
 /** Bootstraps the account and deploys the EcsMedic stack; returns the assembly directory (bundles included). */
 export async function bootstrapAndDeploy({ endpoint, credentials, context }: DeployOptions): Promise<string> {
   const env = awsCliEnv(endpoint, credentials);
-  const assembly = mkdtempSync(join(tmpdir(), 'ecs-medic-e2e-cdk-out-'));
+  const assembly = scratchDir('cdk-out');
   const contextArgs = Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   await Promise.all([
-    run(['bootstrap', `aws://${ACCOUNT}/${REGION}`, '--output', mkdtempSync(join(tmpdir(), 'ecs-medic-e2e-bootstrap-'))], env),
+    run(['bootstrap', `aws://${ACCOUNT}/${REGION}`, '--output', scratchDir('bootstrap')], env),
     run(['synth', '--quiet', '--output', assembly, ...contextArgs], env),
   ]);
   if (!existsSync(join(assembly, 'EcsMedic.template.json'))) throw new Error(`cdk synth wrote no EcsMedic template to ${assembly}`);

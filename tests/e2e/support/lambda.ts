@@ -18,8 +18,15 @@ const importBundle = (url: string) => import(/* @vite-ignore */ url) as Promise<
 
 /** Variables the Lambda runtime sets that the bundle may read. The deployed NODE_OPTIONS applies to a process, not to this in-process run. */
 function runtimeEnvironment(fn: DeployedFunction, credentials: StaticCredentials, endpoint: string): Record<string, string> {
+  // moto gap: its CloudFormation gives queue URLs on https://sqs.<region>.amazonaws.com, and the SQS client sends to
+  // a queue URL's own host (useQueueUrlAsEndpoint), past AWS_ENDPOINT_URL: those URLs are pointed at the emulator
+  // (same account, same queue name, the path moto serves them on). The variables' names stay as deployed.
+  const awsQueueHost = `https://sqs.${REGION}.amazonaws.com/`;
+  const environment = Object.fromEntries(
+    Object.entries(fn.environment).map(([name, value]) => [name, value.startsWith(awsQueueHost) ? `${endpoint}/${value.slice(awsQueueHost.length)}` : value]),
+  );
   return {
-    ...fn.environment,
+    ...environment,
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,

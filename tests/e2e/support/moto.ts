@@ -42,6 +42,12 @@ export interface MotoServer {
   pid: number;
   /** From now on every request is checked against the caller's IAM policies (moto's INITIAL_NO_AUTH_ACTION_COUNT = 0). */
   enforceIam(): Promise<void>;
+  /**
+   * moto gap: a task advances one lifecycle state per DescribeTasks that returns it (RUNNING → DEACTIVATING →
+   * STOPPING…), so a running task would look like it is stopping by the bot's second read. This holds tasks in
+   * the state they were started or stopped in, as an account does between two events.
+   */
+  holdTaskStates(): Promise<void>;
   /** The last traceback moto logged, for failure messages. */
   lastError(): string;
   /** The requests recorded since start or the last `resetCalls`. */
@@ -158,6 +164,7 @@ export async function startMoto(): Promise<MotoServer> {
     endpoint,
     pid: child.pid,
     enforceIam: () => post('/moto-api/reset-auth', '0'),
+    holdTaskStates: () => post('/moto-api/state-manager/set-transition', JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } })),
     resetCalls: () => post('/moto-api/recorder/reset-recording'),
     calls() {
       let text = '';

@@ -8,11 +8,14 @@ import { applyMotoView } from './iam';
 import { deployedRuntime } from './lambda';
 import { BOOTSTRAP_CREDENTIALS, type MotoServer, startMoto } from './moto';
 import { e2eScenarios, type SeededScenario } from './scenarios';
+import { removeScratch } from './scratch';
 import { type SlackWebhook, startSlackWebhook } from './slack';
 
 export const CLUSTERS = ['example-cluster', 'default'];
 export const SLACK_SECRET = 'ecs-medic/slack-webhook';
 export const ALERT_EMAIL = 'oncall@example.com';
+/** The shortest re-check delay the stack accepts (minutes), so the suite waits one minute for the PENDING re-check, not five. */
+export const RECHECK_DELAY_MINUTES = 1;
 
 export interface SnsAlert {
   subject: string;
@@ -56,7 +59,7 @@ export async function setUp(): Promise<World> {
       bootstrapAndDeploy({
         endpoint: moto.endpoint,
         credentials: BOOTSTRAP_CREDENTIALS,
-        context: { alertEmails: ALERT_EMAIL, slackSecretName: SLACK_SECRET, clusters: CLUSTERS.join(',') },
+        context: { alertEmails: ALERT_EMAIL, slackSecretName: SLACK_SECRET, clusters: CLUSTERS.join(','), recheckDelayMinutes: String(RECHECK_DELAY_MINUTES) },
       }),
     );
     const operator = await step(moto, 'create the operator', () => createOperator(boot));
@@ -75,6 +78,7 @@ export async function setUp(): Promise<World> {
       await aws.sns.send(new SubscribeCommand({ TopicArn: stack.physicalId('Alerts'), Protocol: 'sqs', Endpoint: queue.arn }));
       return queue;
     });
+    await step(moto, 'hold task states', () => moto.holdTaskStates());
     const seeded = new Map<string, SeededScenario>();
     for (const scenario of e2eScenarios) seeded.set(scenario.id, await step(moto, `seed ${scenario.id}`, () => scenario.seed(aws)));
 
@@ -98,6 +102,7 @@ export async function setUp(): Promise<World> {
     };
   } catch (error) {
     await moto.stop();
+    removeScratch();
     throw error;
   }
 }
