@@ -174,7 +174,8 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       expect(failures(invocations)).toEqual([]);
       const diagnoseCalls = callsBy('diagnose');
       const recheckQueueUrl = world.stack.physicalId('Recheck9');
-      const rechecks = diagnoseCalls.own.filter((call) => call.operation === 'SendMessage' && call.body.includes(recheckQueueUrl));
+      const recheckQueue = `/${ACCOUNT}/${recheckQueueUrl.slice(recheckQueueUrl.lastIndexOf('/') + 1)}"`;
+      const rechecks = diagnoseCalls.own.filter((call) => call.operation === 'SendMessage' && call.body.includes(recheckQueue));
       // One re-check per service, however many of its tasks entered PROVISIONING.
       expect(rechecks).toHaveLength(seeded.schedulesRecheck ? 1 : 0);
       const notifyCalls = callsBy('notify');
