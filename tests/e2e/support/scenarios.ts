@@ -284,6 +284,8 @@ export const secretsPullFailure: E2eScenario = {
       events: retarget(scenario.events, { webserver: family }),
       fixIncludes: [`aws iam put-role-policy --role-name ${roleName}`, reportWriter],
       service: { cluster: 'example-cluster', name: family, resolvesIncident: true },
+      // moto gap: iam:SimulatePrincipalPolicy answers HTTP 500; the finding rests on the policies and key policies read.
+      unchecked: [`whether ${roleName}'s policies allow reading the secrets and decrypting their keys`],
     };
   },
 };
