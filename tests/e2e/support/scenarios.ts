@@ -127,10 +127,16 @@ async function taskDefinitionRevision(aws: Clients, input: RegisterTaskDefinitio
 }
 
 /**
- * A VPC with a subnet per Availability Zone. moto gap: RunTask of an awsvpc task fails (AttributeError on the
- * ENI's private_dns_name) unless the VPC has DNS hostnames on, so they are on (as in the console's VPC wizard).
+ * A VPC with a subnet per Availability Zone and a security group for a service's tasks. moto gap: RunTask of an
+ * awsvpc task fails (AttributeError on the ENI's private_dns_name) unless the VPC has DNS hostnames on, so they are
+ * on (as in the console's VPC wizard).
  */
-async function vpcWithSubnets(aws: Clients, cidr: string, zones: string[]): Promise<{ vpcId: string; subnets: string[] }> {
+async function taskNetwork(
+  aws: Clients,
+  name: string,
+  cidr: string,
+  zones: string[],
+): Promise<{ vpcId: string; subnets: string[]; securityGroup: string; networkConfiguration: NetworkConfiguration }> {
   const { Vpc } = await aws.ec2.send(new CreateVpcCommand({ CidrBlock: `${cidr}.0.0/16` }));
   const vpcId = Vpc?.VpcId ?? '';
   await aws.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
@@ -139,7 +145,8 @@ async function vpcWithSubnets(aws: Clients, cidr: string, zones: string[]): Prom
     const { Subnet } = await aws.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${cidr}.${i + 1}.0/24`, AvailabilityZone }));
     subnets.push(Subnet?.SubnetId ?? '');
   }
-  return { vpcId, subnets };
+  const { GroupId = '' } = await aws.ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: `${name} tasks`, VpcId: vpcId }));
+  return { vpcId, subnets, securityGroup: GroupId, networkConfiguration: { awsvpcConfiguration: { subnets, securityGroups: [GroupId], assignPublicIp: 'DISABLED' } } };
 }
 
 /** Tasks of a service, as its scheduler would have started them (moto has no scheduler): their ARNs. */
@@ -297,10 +304,9 @@ export const healthCheckGracePeriod: E2eScenario = {
     const scenario = builtInScenario('health-check-grace-period');
     await cluster(aws, 'example-cluster');
     const family = 'hc-webserver';
-    const { vpcId, subnets } = await vpcWithSubnets(aws, '10.1', ['us-east-1a', 'us-east-1b']);
-    const { GroupId = '' } = await aws.ec2.send(new CreateSecurityGroupCommand({ GroupName: family, Description: `${family} tasks`, VpcId: vpcId }));
+    const { vpcId, subnets, securityGroup, networkConfiguration } = await taskNetwork(aws, family, '10.1', ['us-east-1a', 'us-east-1b']);
     const { LoadBalancers = [] } = await aws.elbv2.send(
-      new CreateLoadBalancerCommand({ Name: 'demo-Elb-N2F2H887WJON', Type: 'application', Scheme: 'internet-facing', Subnets: subnets, SecurityGroups: [GroupId] }),
+      new CreateLoadBalancerCommand({ Name: 'demo-Elb-N2F2H887WJON', Type: 'application', Scheme: 'internet-facing', Subnets: subnets, SecurityGroups: [securityGroup] }),
     );
     // As in the built-in scenario: /health every 10 s, unhealthy after 2 failures, so a target not answering is out after ≈20 s.
     const { TargetGroups = [] } = await aws.elbv2.send(
@@ -328,7 +334,6 @@ export const healthCheckGracePeriod: E2eScenario = {
       // moto gap: RunTask needs a container-level memory (it adds them up), which Fargate does not.
       containerDefinitions: [{ name: 'web', image: 'nginx', essential: true, memory: 512, portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }] }],
     });
-    const networkConfiguration: NetworkConfiguration = { awsvpcConfiguration: { subnets, securityGroups: [GroupId], assignPublicIp: 'DISABLED' } };
     await fargateService(aws, family, taskDefinition, {
       desiredCount: 2,
       networkConfiguration,
@@ -376,7 +381,7 @@ export const pendingPileup: E2eScenario = {
   async seed(aws) {
     const scenario = builtInScenario('pending-pileup');
     await cluster(aws, 'default');
-    const { subnets } = await vpcWithSubnets(aws, '10.2', ['us-east-1a', 'us-east-1b']);
+    const { subnets } = await taskNetwork(aws, 'orders-api', '10.2', ['us-east-1a', 'us-east-1b']);
     // Four c5.xlarge instances in an Auto Scaling group already at its max size.
     await aws.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'orders-ecs', LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 'c5.xlarge' } }));
     await aws.autoScaling.send(
@@ -501,14 +506,12 @@ export const ecsExecNotReady: E2eScenario = {
     const scenario = builtInScenario('ecs-exec-not-ready');
     await cluster(aws, 'example-cluster');
     const family = 'exec-webserver';
-    const { vpcId, subnets } = await vpcWithSubnets(aws, '10.3', ['us-east-1b']);
-    const { GroupId = '' } = await aws.ec2.send(new CreateSecurityGroupCommand({ GroupName: family, Description: `${family} tasks`, VpcId: vpcId }));
+    const { networkConfiguration } = await taskNetwork(aws, family, '10.3', ['us-east-1b']);
     const taskDefinition = await fargateTaskDefinition(aws, family, {
       executionRoleArn: await taskRole(aws, 'ecsTaskExecutionRole'),
       taskRoleArn: await taskRole(aws, `${family}-task-role`),
       containerDefinitions: [{ name: 'web', image: 'nginx', essential: true, memory: 512 }],
     });
-    const networkConfiguration: NetworkConfiguration = { awsvpcConfiguration: { subnets, securityGroups: [GroupId], assignPublicIp: 'DISABLED' } };
     await fargateService(aws, family, taskDefinition, { networkConfiguration, enableExecuteCommand: false });
     // The task started while ECS Exec was off…
     const [task = ''] = await serviceTasks(aws, family, 1, { cluster: 'example-cluster', taskDefinition, launchType: 'FARGATE', networkConfiguration, enableExecuteCommand: false });
