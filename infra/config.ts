@@ -24,6 +24,8 @@ export interface EcsMedicConfig {
   diagnoseReservedConcurrency: number | null;
   /** When the configuration audit runs: an EventBridge schedule expression, or "none" for no scheduled audit. */
   auditSchedule: string | null;
+  /** Cluster names or ARNs the scheduled audit covers; `clusters` unless given (empty: every cluster). */
+  auditClusters: string[];
 }
 
 export const CONTEXT_DEFAULTS = {
@@ -60,13 +62,19 @@ function wholeNumber(node: Node, key: string, fallback: number, max: number): nu
   return number;
 }
 
+function clusterList(node: Node, key: string): string[] {
+  const clusters = list(node, key);
+  const invalid = clusters.find((c) => !/^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/)?[A-Za-z0-9_-]{1,255}$/.test(c));
+  if (invalid) throw new Error(`context ${key}: "${invalid}" is neither a cluster name nor a cluster ARN`);
+  return clusters;
+}
+
 export function configFromContext(node: Node): EcsMedicConfig {
   const alertEmails = list(node, 'alertEmails');
   const invalidEmail = alertEmails.find((email) => !/^[^@\s]+@[^@\s]+$/.test(email));
   if (invalidEmail) throw new Error(`context alertEmails: "${invalidEmail}" is not an email address`);
-  const clusters = list(node, 'clusters');
-  const invalidCluster = clusters.find((c) => !/^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/)?[A-Za-z0-9_-]{1,255}$/.test(c));
-  if (invalidCluster) throw new Error(`context clusters: "${invalidCluster}" is neither a cluster name nor a cluster ARN`);
+  const clusters = clusterList(node, 'clusters');
+  const auditClusters = clusterList(node, 'auditClusters');
   const slackSecretName: unknown = node.tryGetContext('slackSecretName');
   if (slackSecretName !== undefined && slackSecretName !== null && typeof slackSecretName !== 'string') {
     throw new Error(`context slackSecretName must be a secret name, is ${JSON.stringify(slackSecretName)}`);
@@ -87,5 +95,6 @@ export function configFromContext(node: Node): EcsMedicConfig {
         ? null
         : wholeNumber(node, 'diagnoseReservedConcurrency', 1, 1000),
     auditSchedule: schedule === 'none' ? null : schedule,
+    auditClusters: auditClusters.length > 0 ? auditClusters : clusters,
   };
 }

@@ -44,8 +44,8 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
 }
 
 /** Each wildcard resource of a role's reader statements, acknowledged on that role with its reason. */
-function acknowledgeReaderWildcards(stack: EcsMedicStack, role: IConstruct, only?: readonly ReaderOperation[]): void {
-  for (const statement of readerStatements(stack as Stack, stack.clusterNames, only)) {
+function acknowledgeReaderWildcards(stack: EcsMedicStack, role: IConstruct, clusterNames: readonly string[], only?: readonly ReaderOperation[]): void {
+  for (const statement of readerStatements(stack as Stack, clusterNames, only)) {
     const json = stack.resolve(statement.toStatementJson()) as { Action: string | string[]; Resource: unknown };
     const actions = ([] as string[]).concat(json.Action);
     for (const resource of ([] as unknown[]).concat(json.Resource).map(nagText)) {
@@ -71,10 +71,10 @@ export function acknowledgeNagFindings(stack: EcsMedicStack): void {
   }
   const diagnoseRole = stack.diagnose.role;
   if (!diagnoseRole) throw new Error('the diagnose function has no role');
-  acknowledgeReaderWildcards(stack, diagnoseRole);
+  acknowledgeReaderWildcards(stack, diagnoseRole, stack.clusterNames);
   if (stack.audit) {
     const auditRole = stack.audit.role;
     if (!auditRole) throw new Error('the audit function has no role');
-    acknowledgeReaderWildcards(stack, auditRole, AUDIT_OPERATIONS);
+    acknowledgeReaderWildcards(stack, auditRole, stack.auditClusterNames, AUDIT_OPERATIONS);
   }
 }

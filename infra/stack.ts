@@ -151,11 +151,15 @@ export class EcsMedicStack extends Stack {
   readonly incidentRule: events.Rule;
   /** The watched clusters' names (context `clusters` may give ARNs); empty for every cluster. */
   readonly clusterNames: string[];
+  /** The audited clusters' names (context `auditClusters`, else `clusters`); empty for every cluster. */
+  readonly auditClusterNames: string[];
 
   constructor(scope: Construct, id: string, props: EcsMedicStackProps) {
     super(scope, id, props);
     const { config } = props;
-    this.clusterNames = config.clusters.map((c) => (c.startsWith('arn:') ? c.slice(c.lastIndexOf('/') + 1) : c));
+    const names = (clusters: string[]) => clusters.map((c) => (c.startsWith('arn:') ? c.slice(c.lastIndexOf('/') + 1) : c));
+    this.clusterNames = names(config.clusters);
+    this.auditClusterNames = names(config.auditClusters);
 
     // Incident store: schema owned by shared/incidents/store.ts.
     this.table = new dynamodb.Table(this, 'IncidentTable', {
@@ -328,10 +332,10 @@ export class EcsMedicStack extends Stack {
         [ENV.incidentTable]: this.table.tableName,
         [ENV.eventBus]: 'default',
         [ENV.auditWindowSeconds]: String(2 * schedulePeriodSeconds(schedule) + 3600),
-        ...(this.clusterNames.length > 0 ? { [ENV.auditClusters]: this.clusterNames.join(',') } : {}),
+        ...(this.auditClusterNames.length > 0 ? { [ENV.auditClusters]: this.auditClusterNames.join(',') } : {}),
       },
     });
-    for (const statement of readerStatements(this, this.clusterNames, AUDIT_OPERATIONS)) audit.addToRolePolicy(statement);
+    for (const statement of readerStatements(this, this.auditClusterNames, AUDIT_OPERATIONS)) audit.addToRolePolicy(statement);
     audit.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })] }),
     );

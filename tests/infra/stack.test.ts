@@ -412,4 +412,22 @@ describe('the scheduled audit', () => {
     expect(Object.values(none.resources).some((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression)).toBe(false);
     expect(() => synth({ auditSchedule: 'every day' })).toThrow(/context auditSchedule/);
   });
+
+  it('audits the watched clusters, or the clusters context auditClusters names, its reads scoped to them', () => {
+    const describeServicesScope = (synthesized: ReturnType<typeof synth>) => {
+      const roleId = synthesized.logicalId(synthesized.stack.audit?.role as never);
+      return JSON.stringify(roleStatements(synthesized.resources, roleId).find((s) => list(s.Action).includes('ecs:DescribeServices'))?.Resource);
+    };
+    const watched = synth({ clusters: 'prod,staging' });
+    expect(watched.variables(watched.stack.audit as never)[ENV.auditClusters]).toBe('prod,staging');
+    const audited = synth({ clusters: 'prod,staging', auditClusters: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' });
+    expect(audited.variables(audited.stack.audit as never)[ENV.auditClusters]).toBe('prod');
+    expect(describeServicesScope(audited)).toContain(':service/prod/*');
+    expect(describeServicesScope(audited)).not.toContain('staging');
+    // The diagnose role still reads every watched cluster.
+    const diagnoseRoleId = audited.logicalId(audited.stack.diagnose.role as never);
+    expect(JSON.stringify(roleStatements(audited.resources, diagnoseRoleId).find((s) => list(s.Action).includes('ecs:DescribeServices'))?.Resource)).toContain(':service/staging/*');
+    expect(base.variables(base.stack.audit as never)[ENV.auditClusters]).toBeUndefined();
+    expect(() => synth({ auditClusters: ['prod cluster'] })).toThrow(/context auditClusters/);
+  });
 });
