@@ -15,6 +15,8 @@ import { ENV } from '../../shared/bot/config';
 import { incidentTableSchema } from '../../shared/incidents/store';
 import { drainQueue, type Envelope, type EventSourceBatch, type Invocation } from './support/bot';
 import type { Finding } from '../../shared/findings';
+import type { DeployedFunctionName, DeployedRule } from './support/account';
+import { AUDIT_CLUSTER } from './support/audit';
 import { allows, resourceOf } from './support/iam';
 import { withEnvironment } from './support/lambda';
 import { ACCOUNT, INSTALL_HINT, motoServerAvailable, type RecordedCall, REGION } from './support/moto';
@@ -116,7 +118,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
 
     it('configures each function with the names its code reads and a role of its own', () => {
       const { stack } = world;
-      const { diagnose, notify } = stack.functions;
+      const { diagnose, notify, audit } = stack.functions;
       expect(diagnose.environment).toMatchObject({
         [ENV.incidentTable]: stack.physicalId('IncidentTable'),
         [ENV.eventBus]: 'default',
@@ -130,7 +132,8 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
         [ENV.deadLetterQueueUrl]: stack.physicalId('NotifyDeadLetters'),
         [ENV.slackSecretArn]: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${SLACK_SECRET}`,
       });
-      expect(diagnose.roleArn).not.toBe(notify.roleArn);
+      expect(audit.environment).toMatchObject({ [ENV.incidentTable]: stack.physicalId('IncidentTable'), [ENV.eventBus]: 'default', [ENV.auditClusters]: AUDIT_CLUSTER });
+      expect(new Set([diagnose.roleArn, notify.roleArn, audit.roleArn]).size).toBe(3);
       // Only notify may publish alerts and read the Slack secret.
       expect(allows(diagnose.statements, 'sns:Publish', stack.physicalId('Alerts'))).toBe(false);
       expect(allows(diagnose.statements, 'secretsmanager:GetSecretValue', `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${SLACK_SECRET}-AbCdEf`)).toBe(false);
@@ -144,8 +147,8 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
     return Items.map((item) => ({ pk: item.pk?.S ?? '', state: item.state?.S, serviceKey: item.serviceKey?.S, expiresAt: item.expiresAt?.N }));
   }
 
-  /** Calls signed by a function's role since the recorder was reset; for diagnose, split into reads of the account and writes to the bot's own resources. */
-  function callsBy(role: 'diagnose' | 'notify'): { reads: RecordedCall[]; own: RecordedCall[]; all: RecordedCall[] } {
+  /** Calls signed by a function's role since the recorder was reset; for diagnose and audit, split into reads of the account and writes to the bot's own resources. */
+  function callsBy(role: DeployedFunctionName): { reads: RecordedCall[]; own: RecordedCall[]; all: RecordedCall[] } {
     const all = world.moto.calls().filter((call) => call.accessKeyId === world.roleKeys[role]);
     const own = all.filter((call) => role === 'notify' || ['dynamodb', 'events', 'sqs'].includes(call.service));
     return { all, own, reads: all.filter((call) => !own.includes(call)) };
@@ -272,6 +275,65 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       expect(summary(live)).toEqual(summary(snapshot));
       // What moto cannot answer is listed as not checked, with the failure, and the diagnosis still completes.
       expect(live[0]?.unchecked.map((u) => u.check)).toEqual(expect.arrayContaining(seeded.unchecked ?? []));
+    });
+  });
+
+  describe('the scheduled audit, fired by its schedule rule', () => {
+    /** The target the issue sets for the audit: at most 5 % more calls than the fewest the APIs allow. */
+    const CALL_RATIO_TARGET = 1.05;
+
+    async function fireAudit(): Promise<{ alerts: SnsAlert[]; posts: unknown[]; summary: unknown }> {
+      const schedule = world.stack.rules.find((rule) => rule.logicalId.startsWith('AuditSchedule'));
+      expect(schedule).toMatchObject({ schedule: 'rate(1 day)', state: 'ENABLED', functionTargets: [world.stack.functions.audit.arn] });
+      const invocations = await world.bot.fireSchedule(schedule as DeployedRule, new Date());
+      expect(failures(invocations)).toEqual([]);
+      return { alerts: await snsAlerts(), posts: slackPosts(), summary: invocations[0]?.result };
+    }
+
+    it('alerts once per finding on each channel, naming its rule and resource, in at most 1.05× the fewest calls the account allows', async () => {
+      await world.moto.resetCalls();
+      const { alerts, posts, summary } = await fireAudit();
+      const expected = world.audit.services.flatMap(({ name, finding }) => (finding ? [{ name, ...finding }] : []));
+      expect(alerts).toHaveLength(expected.length);
+      expect(posts).toHaveLength(expected.length);
+      for (const { name, rule } of expected) {
+        const about = alerts.filter((alert) => alert.message.includes(name));
+        expect(about.map((alert) => alert.attributes), name).toEqual([expect.objectContaining({ rule, state: 'opened' })]);
+        expect(posts.filter((post) => JSON.stringify(post).includes(name)).map((post) => JSON.stringify(post).includes(rule)), name).toEqual([true]);
+      }
+      expect(alerts.some((alert) => alert.message.includes('audit-clean'))).toBe(false);
+      // A read the role does not allow is refused by moto and recorded as not checked: none may be.
+      expect(summary).toMatchObject({ services: world.audit.services.length, failedReads: 0, unchecked: 0, opened: expected.length });
+      // Every read counted, retries included: the audit's role signs them, moto records them.
+      const { reads, all } = callsBy('audit');
+      const made = Object.fromEntries(Object.keys(world.audit.minimumCalls).map((operation) => [operation, 0]));
+      for (const call of reads) made[`${call.service}:${call.operation}`] = (made[`${call.service}:${call.operation}`] ?? 0) + 1;
+      const minimum = Object.values(world.audit.minimumCalls).reduce((a, b) => a + (b ?? 0), 0);
+      const ratio = reads.length / minimum;
+      console.info(`e2e audit: ${JSON.stringify({ reads: reads.length, minimum, ratio: Number(ratio.toFixed(3)), made, own: all.length - reads.length, summary })}`);
+      expect(ratio).toBeLessThanOrEqual(CALL_RATIO_TARGET);
+      // moto enforced the actions; the resources it does not enforce are checked against the statements as deployed.
+      for (const call of all) {
+        const resource = resourceOf(call, ACCOUNT, REGION, {});
+        if (resource) expect(allows(world.stack.functions.audit.statements, `${call.service}:${call.operation}`, resource), `audit ${call.service}:${call.operation} on ${resource}`).toBe(true);
+      }
+    });
+
+    it('sends nothing on the next run: every finding is still there, each counted as a repeat', async () => {
+      const { alerts, posts, summary } = await fireAudit();
+      expect(alerts).toEqual([]);
+      expect(posts).toEqual([]);
+      const findings = world.audit.services.filter((s) => s.finding).length;
+      expect(summary).toMatchObject({ opened: 0, repeated: findings, resolved: 0 });
+    });
+
+    it('resolves, with one message per channel, the finding its team fixed with UpdateService', async () => {
+      await world.audit.fix();
+      const { alerts, posts } = await fireAudit();
+      const { name, finding } = world.audit.fixed;
+      expect(alerts.map((alert) => alert.attributes)).toEqual([expect.objectContaining({ rule: finding?.rule, state: 'resolved', cluster: AUDIT_CLUSTER, service: name })]);
+      expect(posts).toHaveLength(1);
+      expect(JSON.stringify(posts[0])).toContain(name);
     });
   });
 

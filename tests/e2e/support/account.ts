@@ -80,7 +80,10 @@ export async function assumeRole(aws: Clients, roleArn: string, sessionName: str
 export interface DeployedRule {
   logicalId: string;
   name: string;
+  arn: string;
   state: string;
+  /** The schedule expression of a schedule rule. */
+  schedule: string | undefined;
   pattern: EventPattern;
   /** Function ARNs among the rule's targets. */
   functionTargets: string[];
@@ -103,6 +106,8 @@ export interface PolicyStatement {
   Resource: string | string[];
   Condition?: unknown;
 }
+
+export type DeployedFunctionName = 'diagnose' | 'notify' | 'audit';
 
 export interface DeployedFunction {
   logicalId: string;
@@ -127,7 +132,7 @@ export interface DeployedStack {
   /** Physical id by logical id. */
   resources: Record<string, { type: string; physicalId: string }>;
   rules: DeployedRule[];
-  functions: Record<'diagnose' | 'notify', DeployedFunction>;
+  functions: Record<DeployedFunctionName, DeployedFunction>;
   /** The event source mappings of the stack's functions (the re-check queue → diagnose). */
   eventSources: DeployedEventSource[];
   /** Physical id of the first resource whose logical id starts with `prefix`. */
@@ -173,7 +178,9 @@ export async function readDeployedStack(aws: Clients, assembly: string, stackNam
     rules.push({
       logicalId,
       name: resource.physicalId,
+      arn: rule.Arn ?? '',
       state: rule.State ?? '',
+      schedule: rule.ScheduleExpression,
       pattern: JSON.parse(rule.EventPattern ?? '{}') as EventPattern,
       functionTargets: Targets.map((t) => t.Arn ?? '').filter((arn) => arn.includes(':lambda:')),
       targets: Targets.map((t) => ({ id: t.Id ?? '', arn: t.Arn ?? '', deadLetterArn: t.DeadLetterConfig?.Arn, maximumRetryAttempts: t.RetryPolicy?.MaximumRetryAttempts })),
@@ -200,7 +207,7 @@ export async function readDeployedStack(aws: Clients, assembly: string, stackNam
     };
   };
   const { TemplateBody } = await aws.cloudFormation.send(new GetTemplateCommand({ StackName: stackName }));
-  const functions = { diagnose: await deployedFunction('Diagnose'), notify: await deployedFunction('Notify') };
+  const functions = { diagnose: await deployedFunction('Diagnose'), notify: await deployedFunction('Notify'), audit: await deployedFunction('Audit') };
   const eventSources: DeployedEventSource[] = [];
   for (const fn of Object.values(functions)) {
     const { EventSourceMappings = [] } = await aws.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: fn.name }));

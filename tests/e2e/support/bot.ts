@@ -18,6 +18,8 @@
  *   target matches, enabled or not: once read back (the stack tests check
  *   them), the deployed rules' Lambda targets are removed in the emulated
  *   account, and the harness delivers for them;
+ * - moto's EventBridge never fires a schedule rule: the harness sends the
+ *   rule's targets the Scheduled Event EventBridge would (`fireSchedule`);
  * - moto's SQS hands a message sent to a queue with an event source mapping to
  *   the mapped function itself, inside SendMessage, which cannot run without
  *   Docker: once read back, the deployed mappings are disabled in the emulated
@@ -27,9 +29,10 @@
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { matchesPattern } from '../../support/event-pattern';
-import type { Clients, DeployedEventSource, DeployedStack } from './account';
+import type { Clients, DeployedEventSource, DeployedFunctionName, DeployedRule, DeployedStack } from './account';
 import type { DeployedRuntime } from './lambda';
 import { ACCOUNT, REGION } from './moto';
 
@@ -86,6 +89,11 @@ export interface Bot {
    * reports them in batchItemFailures; then every delivery that causes.
    */
   pollEventSources(waitSeconds: number): Promise<EventSourceBatch[]>;
+  /**
+   * What EventBridge does when a schedule rule fires at `time`: its Scheduled Event to each function the rule
+   * targets, then every delivery that causes (the audit's incident events to notify).
+   */
+  fireSchedule(rule: DeployedRule, time: Date): Promise<Invocation[]>;
   /** What the tap saw, by event id: the envelopes as EventBridge delivered them. */
   seen: Envelope[];
 }
@@ -126,7 +134,7 @@ export function sqsEvent(queueArn: string, messages: Message[]): SQSEvent {
 export async function connectBot(options: {
   aws: Clients;
   stack: DeployedStack;
-  runtimes: Record<'diagnose' | 'notify', DeployedRuntime>;
+  runtimes: Record<DeployedFunctionName, DeployedRuntime>;
 }): Promise<Bot> {
   const { aws, stack, runtimes } = options;
   const tap = await createQueue(aws, 'e2e-bus-tap');
@@ -172,22 +180,29 @@ export async function connectBot(options: {
     return batch;
   }
 
+  /** Invokes each function the rule targets with the event, as EventBridge delivers to a Lambda target. */
+  async function invokeTargets(rule: DeployedRule, event: Envelope | ScheduledEvent): Promise<Invocation[]> {
+    const invocations: Invocation[] = [];
+    for (const arn of rule.functionTargets) {
+      const runtime = runtimeByArn.get(arn);
+      if (!runtime) throw new Error(`rule ${rule.name} targets ${arn}, which is not a function of the stack`);
+      const invocation: Invocation = { function: runtime.function.logicalId, rule: rule.logicalId, event };
+      try {
+        invocation.result = await runtime.invoke(event);
+      } catch (error) {
+        invocation.error = error;
+      }
+      invocations.push(invocation);
+    }
+    return invocations;
+  }
+
   async function deliver(envelope: Envelope): Promise<Invocation[]> {
     const invocations: Invocation[] = [];
     for (const rule of stack.rules) {
       // A rule without a pattern is the audit's schedule: no event reaches it.
       if (Object.keys(rule.pattern).length === 0 || !matchesPattern(rule.pattern, envelope)) continue;
-      for (const arn of rule.functionTargets) {
-        const runtime = runtimeByArn.get(arn);
-        if (!runtime) throw new Error(`rule ${rule.name} targets ${arn}, which is not a function of the stack`);
-        const invocation: Invocation = { function: runtime.function.logicalId, rule: rule.logicalId, event: envelope };
-        try {
-          invocation.result = await runtime.invoke(envelope);
-        } catch (error) {
-          invocation.error = error;
-        }
-        invocations.push(invocation);
-      }
+      invocations.push(...(await invokeTargets(rule, envelope)));
     }
     return invocations;
   }
@@ -229,6 +244,22 @@ export async function connectBot(options: {
     },
     async redeliver(envelope) {
       const invocations = await deliver(envelope);
+      return [...invocations, ...(await pump())];
+    },
+    async fireSchedule(rule, time) {
+      // The event EventBridge sends a schedule rule's targets (EventBridge user guide, "Creating a rule that runs on a schedule").
+      const event: ScheduledEvent = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: ACCOUNT,
+        time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: REGION,
+        resources: [rule.arn],
+        detail: {},
+      };
+      const invocations = await invokeTargets(rule, event);
       return [...invocations, ...(await pump())];
     },
     async pollEventSources(waitSeconds) {

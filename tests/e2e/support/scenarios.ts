@@ -91,7 +91,7 @@ export function retarget(events: Envelope[], replacements: Record<string, string
 }
 
 const clustersMade = new Set<string>();
-async function cluster(aws: Clients, name: string): Promise<void> {
+export async function cluster(aws: Clients, name: string): Promise<void> {
   if (clustersMade.has(name)) return;
   clustersMade.add(name);
   await aws.ecs.send(new CreateClusterCommand({ clusterName: name }));
@@ -99,7 +99,7 @@ async function cluster(aws: Clients, name: string): Promise<void> {
 
 const rolesMade = new Set<string>();
 /** A role ECS tasks may assume; its ARN. */
-async function taskRole(aws: Clients, name: string): Promise<string> {
+export async function taskRole(aws: Clients, name: string): Promise<string> {
   const arn = `arn:aws:iam::${ACCOUNT}:role/${name}`;
   if (rolesMade.has(name)) return arn;
   rolesMade.add(name);
@@ -131,7 +131,7 @@ async function taskDefinitionRevision(aws: Clients, input: RegisterTaskDefinitio
  * awsvpc task fails (AttributeError on the ENI's private_dns_name) unless the VPC has DNS hostnames on, so they are
  * on (as in the console's VPC wizard).
  */
-async function taskNetwork(
+export async function taskNetwork(
   aws: Clients,
   name: string,
   cidr: string,
@@ -159,12 +159,12 @@ async function serviceTasks(aws: Clients, service: string, count: number, input:
 const taskId = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 /** Revision 5 of a Fargate family (the revision the scenarios' events name) with the scenarios' task size. */
-function fargateTaskDefinition(aws: Clients, family: string, fields: Omit<RegisterTaskDefinitionCommandInput, 'family'>): Promise<string> {
+export function fargateTaskDefinition(aws: Clients, family: string, fields: Omit<RegisterTaskDefinitionCommandInput, 'family'>): Promise<string> {
   return taskDefinitionRevision(aws, { family, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', ...fields }, 5);
 }
 
 /** The scenario's service: one per scenario, so a steady state resolves only its own incident. */
-async function fargateService(aws: Clients, name: string, taskDefinition: string, fields: Partial<CreateServiceCommandInput> = {}): Promise<void> {
+export async function fargateService(aws: Clients, name: string, taskDefinition: string, fields: Partial<CreateServiceCommandInput> = {}): Promise<void> {
   await aws.ecs.send(new CreateServiceCommand({ cluster: 'example-cluster', serviceName: name, taskDefinition, desiredCount: 1, launchType: 'FARGATE', ...fields }));
 }
 

@@ -1,7 +1,8 @@
 /** The emulated account with the stack deployed, the scenarios seeded and the bot connected: shared by every test of the suite. */
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
-import { type Clients, type DeployedStack, type StaticCredentials, assumeRole, clients, createOperator, readDeployedStack } from './account';
+import { type Clients, type DeployedFunctionName, type DeployedStack, type StaticCredentials, assumeRole, clients, createOperator, readDeployedStack } from './account';
+import { AUDIT_CLUSTER, type SeededAudit, seedAudit } from './audit';
 import { type Bot, connectBot, createQueue } from './bot';
 import { bootstrapAndDeploy } from './cdk';
 import { applyMotoView } from './iam';
@@ -31,8 +32,9 @@ export interface World {
   stack: DeployedStack;
   bot: Bot;
   alertQueueUrl: string;
-  roleKeys: Record<'diagnose' | 'notify', string>;
+  roleKeys: Record<DeployedFunctionName, string>;
   seeded: Map<string, SeededScenario>;
+  audit: SeededAudit;
   /** The Slack secret's full ARN (with its random suffix). */
   slackSecretArn: string;
 }
@@ -59,19 +61,28 @@ export async function setUp(): Promise<World> {
       bootstrapAndDeploy({
         endpoint: moto.endpoint,
         credentials: BOOTSTRAP_CREDENTIALS,
-        context: { alertEmails: ALERT_EMAIL, slackSecretName: SLACK_SECRET, clusters: CLUSTERS.join(','), recheckDelayMinutes: String(RECHECK_DELAY_MINUTES) },
+        context: {
+          alertEmails: ALERT_EMAIL,
+          slackSecretName: SLACK_SECRET,
+          clusters: CLUSTERS.join(','),
+          recheckDelayMinutes: String(RECHECK_DELAY_MINUTES),
+          // The audit reads only its own cluster: the scenarios' services carry footguns of their own.
+          auditClusters: AUDIT_CLUSTER,
+        },
       }),
     );
     const operator = await step(moto, 'create the operator', () => createOperator(boot));
     const aws = clients(moto.endpoint, operator);
     const stack = await step(moto, 'read the deployed stack', () => readDeployedStack(aws, assembly));
-    const [diagnoseCredentials, notifyCredentials] = await step(moto, 'prepare the roles', async () => {
+    const credentials = await step(moto, 'prepare the roles', async () => {
       for (const fn of Object.values(stack.functions)) await applyMotoView(aws, fn.roleArn);
       // Taken before moto enforces IAM: the trust policies name lambda.amazonaws.com, which the harness is not.
-      return [
-        await assumeRole(aws, stack.functions.diagnose.roleArn, stack.functions.diagnose.name),
-        await assumeRole(aws, stack.functions.notify.roleArn, stack.functions.notify.name),
-      ];
+      const { diagnose, notify, audit } = stack.functions;
+      return {
+        diagnose: await assumeRole(aws, diagnose.roleArn, diagnose.name),
+        notify: await assumeRole(aws, notify.roleArn, notify.name),
+        audit: await assumeRole(aws, audit.roleArn, audit.name),
+      };
     });
     const alerts = await step(moto, 'subscribe a queue to the alert topic', async () => {
       const queue = await createQueue(aws, 'e2e-alerts');
@@ -81,11 +92,13 @@ export async function setUp(): Promise<World> {
     await step(moto, 'hold task states', () => moto.holdTaskStates());
     const seeded = new Map<string, SeededScenario>();
     for (const scenario of e2eScenarios) seeded.set(scenario.id, await step(moto, `seed ${scenario.id}`, () => scenario.seed(aws)));
+    const audit = await step(moto, 'seed the audited cluster', () => seedAudit(aws));
 
     await step(moto, 'enforce IAM', () => moto.enforceIam());
     const runtimes = {
-      diagnose: deployedRuntime(stack.functions.diagnose, diagnoseCredentials, moto.endpoint),
-      notify: deployedRuntime(stack.functions.notify, notifyCredentials, moto.endpoint, (work) => slack.routed(work)),
+      diagnose: deployedRuntime(stack.functions.diagnose, credentials.diagnose, moto.endpoint),
+      notify: deployedRuntime(stack.functions.notify, credentials.notify, moto.endpoint, (work) => slack.routed(work)),
+      audit: deployedRuntime(stack.functions.audit, credentials.audit, moto.endpoint),
     };
     const bot = await step(moto, 'connect the bot', () => connectBot({ aws, stack, runtimes }));
     return {
@@ -96,8 +109,9 @@ export async function setUp(): Promise<World> {
       stack,
       bot,
       alertQueueUrl: alerts.url,
-      roleKeys: { diagnose: diagnoseCredentials.accessKeyId, notify: notifyCredentials.accessKeyId },
+      roleKeys: { diagnose: credentials.diagnose.accessKeyId, notify: credentials.notify.accessKeyId, audit: credentials.audit.accessKeyId },
       seeded,
+      audit,
       slackSecretArn,
     };
   } catch (error) {
