@@ -5,7 +5,8 @@ import { renderFinding } from '../../shared/render/text';
 import { staticChecks } from '../../shared/rules/checks';
 import { configurationOf, kindOf, type LoadedDocument } from '../../shared/static/documents';
 import { runStaticChecks, type StaticUnchecked } from '../../shared/static/run';
-import { sarifLog } from '../../shared/static/sarif';
+import { lineOf, type Locate, sarifLog } from '../../shared/static/sarif';
+import { isTemplate } from '../../shared/static/sources/cloudformation';
 import { type Command, UsageError } from '../usage';
 
 const formats = ['text', 'json', 'sarif'] as const;
@@ -24,10 +25,42 @@ export function checkTable(): string {
   ].join('\n');
 }
 
-/** Reads each file as JSON and names what it is; anything unreadable or unrecognised is a usage error (exit 2). */
-function load(files: readonly string[]): { documents: LoadedDocument[]; sources: Map<string, string> } {
+/**
+ * A file's document and how its pointers become lines: YAML for .yaml/.yml (CloudFormation's YAML), JSON
+ * otherwise; a file that is not JSON may still be a CloudFormation template in YAML under another name.
+ */
+async function parse(file: string, text: string): Promise<{ document: unknown; locate: Locate }> {
+  const asYaml = async () => {
+    // Its own chunk: commands that read no YAML do not load the parser.
+    const { parseCloudFormationYaml, YamlSyntaxError } = await import('../../shared/static/sources/cloudformation-yaml');
+    try {
+      const { document, regionOf } = parseCloudFormationYaml(text);
+      return { document, locate: regionOf };
+    } catch (error) {
+      if (error instanceof YamlSyntaxError) throw new UsageError(`${file} is not valid YAML: ${error.message}`);
+      throw error;
+    }
+  };
+  if (/\.ya?ml$/i.test(file)) return asYaml();
+  try {
+    return { document: JSON.parse(text), locate: (pointer) => lineOf(text, pointer) };
+  } catch (error) {
+    let yaml: { document: unknown; locate: Locate } | undefined;
+    try {
+      yaml = await asYaml();
+    } catch (yamlError) {
+      // Not YAML either: the JSON error is the one to report.
+      if (!(yamlError instanceof UsageError)) throw yamlError;
+    }
+    if (yaml && isTemplate(yaml.document)) return yaml;
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Reads each file and names what it is; anything unreadable or unrecognised is a usage error (exit 2). */
+async function load(files: readonly string[]): Promise<{ documents: LoadedDocument[]; locators: Map<string, Locate> }> {
   const documents: LoadedDocument[] = [];
-  const sources = new Map<string, string>();
+  const locators = new Map<string, Locate>();
   for (const file of files) {
     let text: string;
     try {
@@ -36,19 +69,14 @@ function load(files: readonly string[]): { documents: LoadedDocument[]; sources:
       const code = (error as NodeJS.ErrnoException).code;
       throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
     }
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch (error) {
-      throw new UsageError(`${file} is not valid JSON: ${(error as Error).message} (CloudFormation YAML: convert it first, e.g. cfn-flip, or lint the JSON cdk synth writes to cdk.out)`);
-    }
+    const { document, locate } = await parse(file, text);
     if (!kindOf(document)) {
       throw new UsageError(`${file} is not a task definition, service, CloudFormation template or Terraform plan (terraform show -json plan.out)`);
     }
     documents.push({ file, document });
-    sources.set(file, text);
+    locators.set(file, locate);
   }
-  return { documents, sources };
+  return { documents, locators };
 }
 
 function printText(findings: readonly Finding[], unchecked: readonly StaticUnchecked[], files: number, out: (line: string) => void): void {
@@ -75,7 +103,8 @@ FILE is any of:
   - a task definition: the register-task-definition input (--cli-input-json)
     or the describe-task-definition output
   - a service: the create-service input or output, or describe-services output
-  - a CloudFormation template in JSON, or a CDK-synthesized one (cdk.out/*.template.json)
+  - a CloudFormation template in JSON or YAML (short forms such as !Ref, !Sub,
+    !GetAtt included), or a CDK-synthesized one (cdk.out/*.template.json)
   - a Terraform plan: terraform show -json plan.out > plan.json
 Services are checked with their task definition when it is in the same
 template or plan, or in another FILE (matched by family and revision).
@@ -97,10 +126,10 @@ Exit status: 0 when no finding is at or above --severity, 1 when any is,
     const threshold = (values.severity ?? 'warning') as Severity;
     if (!severities.includes(threshold)) throw new UsageError(`--severity must be one of ${severities.join(', ')}`);
     if (positionals.length === 0) throw new UsageError('name at least one FILE to lint');
-    const { documents, sources } = load(positionals);
+    const { documents, locators } = await load(positionals);
     const { findings, unchecked } = runStaticChecks(configurationOf(documents));
     if (format === 'json') io.out(JSON.stringify({ findings, unchecked }, null, 2));
-    else if (format === 'sarif') io.out(JSON.stringify(sarifLog(findings, staticChecks, sources), null, 2));
+    else if (format === 'sarif') io.out(JSON.stringify(sarifLog(findings, staticChecks, locators), null, 2));
     else printText(findings, unchecked, documents.length, io.out);
     return findings.some((f) => severityOrder[f.severity] <= severityOrder[threshold]) ? 1 : 0;
   },

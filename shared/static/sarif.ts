@@ -21,8 +21,17 @@ function tokens(pointer: string): (string | number)[] {
     .map((t) => (/^\d+$/.test(t) ? Number(t) : t));
 }
 
-/** The 1-based line and column of the node a pointer names, or of its nearest existing ancestor. */
-export function lineOf(text: string, pointer: string): { startLine: number; startColumn: number } | undefined {
+/** A SARIF region: 1-based line and column. */
+export interface Region {
+  startLine: number;
+  startColumn: number;
+}
+
+/** Where in its file a JSON pointer is; one per linted file, for its format. */
+export type Locate = (pointer: string) => Region | undefined;
+
+/** The 1-based line and column, in JSON text, of the node a pointer names, or of its nearest existing ancestor. */
+export function lineOf(text: string, pointer: string): Region | undefined {
   const root = parseTree(text);
   if (!root) return undefined;
   const path = tokens(pointer);
@@ -36,8 +45,8 @@ export function lineOf(text: string, pointer: string): { startLine: number; star
   return { startLine, startColumn: offset - before.lastIndexOf('\n') };
 }
 
-/** `sources`: each file's text by name, to turn pointers into lines. */
-export function sarifLog(findings: readonly Finding[], checks: readonly StaticCheck[], sources: ReadonlyMap<string, string>): object {
+/** `locators`: for each file by name, how its pointers become lines. */
+export function sarifLog(findings: readonly Finding[], checks: readonly StaticCheck[], locators: ReadonlyMap<string, Locate>): object {
   const rules = checks.map((check) => ({
     id: check.rule,
     name: check.rule
@@ -51,8 +60,7 @@ export function sarifLog(findings: readonly Finding[], checks: readonly StaticCh
   const index = new Map(checks.map((check, i) => [check.rule, i]));
   const results = findings.map((finding) => {
     const { file, pointer = '', logicalId } = finding.resource;
-    const text = file ? sources.get(file) : undefined;
-    const region = text !== undefined ? lineOf(text, pointer) : undefined;
+    const region = file ? locators.get(file)?.(pointer) : undefined;
     return {
       ruleId: finding.rule,
       ruleIndex: index.get(finding.rule) ?? -1,

@@ -63,9 +63,55 @@ describe('ecs-medic lint', () => {
     expect(err).toContain(message);
   });
 
-  it('exits 2 on a file that is not JSON or not ECS configuration', async () => {
-    expect((await run(['lint', file('template.yaml', 'Resources:\n  Service:\n    Type: AWS::ECS::Service\n')])).err).toContain('is not valid JSON');
+  it('exits 2 on a file that is not JSON, not YAML, or not ECS configuration', async () => {
+    const badYaml = await run(['lint', file('template.yaml', 'Resources:\n  Service:\n    Type: AWS::ECS::Service\n   Properties: {}\n')]);
+    expect(badYaml.code).toBe(2);
+    expect(badYaml.err).toContain('template.yaml is not valid YAML: line 4, column 1: All mapping items must start at the same column');
+    // Not JSON, and as YAML not a template: the JSON error is the one that helps.
+    expect((await run(['lint', file('task.json', '{"family": "web",\n')])).err).toContain('task.json is not valid JSON');
     expect((await run(['lint', file('package.json', '{"name": "app"}')])).err).toContain('is not a task definition, service, CloudFormation template or Terraform plan');
+    expect((await run(['lint', file('compose.yml', 'services:\n  web:\n    image: nginx\n')])).err).toContain('is not a task definition, service, CloudFormation template or Terraform plan');
+  });
+
+  it('lints a CloudFormation template in YAML, under a YAML name or any other', async () => {
+    const yaml = readFileSync(fixture('cloudformation-service.yaml'), 'utf8');
+    for (const name of ['orders.yaml', 'orders.template']) {
+      const { code, text } = await run(['lint', file(name, yaml)]);
+      expect(code).toBe(1);
+      expect(text).toContain('CRITICAL  Task definition orders asks for a size Fargate does not run');
+      expect(text).toContain(`resource TaskDefinition · at /Resources/TaskDefinition/Properties/Memory`);
+    }
+    const clean = [
+      'AWSTemplateFormatVersion: "2010-09-09"',
+      'Resources:',
+      '  TaskDefinition:',
+      '    Type: AWS::ECS::TaskDefinition',
+      '    Properties:',
+      '      Family: web',
+      '      Cpu: 1024',
+      '      Memory: 2048',
+      '      NetworkMode: awsvpc',
+      '      RequiresCompatibilities: [FARGATE]',
+      '      ContainerDefinitions:',
+      '        - Name: web',
+      '          Image: public.ecr.aws/nginx/nginx:1.27',
+      '          Essential: true',
+      '  Service:',
+      '    Type: AWS::ECS::Service',
+      '    Properties:',
+      '      Cluster: !Ref Cluster',
+      '      LaunchType: FARGATE',
+      '      PlatformVersion: 1.4.0',
+      '      DesiredCount: 2',
+      '      TaskDefinition: !Ref TaskDefinition',
+      '      DeploymentConfiguration:',
+      '        MinimumHealthyPercent: 100',
+      '        MaximumPercent: 200',
+      '        DeploymentCircuitBreaker: {Enable: true, Rollback: true}',
+    ].join('\n');
+    const { code, text } = await run(['lint', file('web.yaml', clean)]);
+    expect(text).toContain('1 file(s): 0 critical, 0 warning, 0 info');
+    expect(code).toBe(0);
   });
 });
 
@@ -99,6 +145,31 @@ describe('ecs-medic lint --format sarif', () => {
     // The task-level "Memory" comes before the container definitions in the template.
     const taskMemoryLine = readFileSync(path, 'utf8').split('\n').findIndex((line) => line.includes('"Memory"')) + 1;
     expect(memory.locations[0].physicalLocation.region.startLine).toBe(taskMemoryLine);
+  });
+
+  it('locates each result of a YAML template at its line and column in the YAML', async () => {
+    const path = fixture('cloudformation-service.yaml');
+    const { code, text } = await run(['lint', '--format', 'sarif', path]);
+    expect(code).toBe(1);
+    const results = JSON.parse(text).runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: unknown } }[] }[];
+    expect(results.map((r) => [r.ruleId, r.locations[0]?.physicalLocation.artifactLocation.uri, r.locations[0]?.physicalLocation.region])).toEqual([
+      // Memory: !Ref ContainerMemory, resolved from the parameter's default.
+      ['fargate-task-size', path, { startLine: 78, startColumn: 7 }],
+      ['task-execution-role-confusion', path, { startLine: 82, startColumn: 7 }],
+      // HealthCheckGracePeriodSeconds and PlatformVersion are left out: the Service's Properties, where to add them.
+      ['health-check-grace-period', path, { startLine: 117, startColumn: 5 }],
+      ['minimum-healthy-percent', path, { startLine: 124, startColumn: 9 }],
+      ['deployment-circuit-breaker', path, { startLine: 122, startColumn: 7 }],
+      ['platform-version-drift', path, { startLine: 117, startColumn: 5 }],
+    ]);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect([78, 82, 117, 124, 122].map((n) => lines[n - 1]?.trim())).toEqual([
+      'Memory: !Ref ContainerMemory',
+      'ExecutionRoleArn: !GetAtt ExecutionRole.Arn',
+      'Properties:',
+      'MinimumHealthyPercent: 0',
+      'DeploymentConfiguration:',
+    ]);
   });
 
   it('finds the line of a pointer, or of its nearest existing ancestor', () => {
