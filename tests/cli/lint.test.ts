@@ -1,3 +1,5 @@
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,6 +172,28 @@ describe('ecs-medic lint --format sarif', () => {
       'MinimumHealthyPercent: 0',
       'DeploymentConfiguration:',
     ]);
+  });
+
+  it('writes logs the official OASIS SARIF 2.1.0 schema accepts, formats included', async () => {
+    // sarif-schema-2.1.0.json as OASIS publishes it (errata01, JSON Schema draft-04), from github.com/oasis-tcs/sarif-spec
+    // sarif-2.1/schema/, sha256 c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e.
+    const schema = JSON.parse(readFileSync(new URL('../fixtures/sarif/sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as { id: string };
+    expect(schema.id).toBe('https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json');
+    const ajv = new Ajv({ allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const clean = fixture('register-task-definition.json');
+    for (const files of [[fixture('cloudformation-service.json')], [fixture('cloudformation-service.yaml')], [fixture('terraform-plan.json'), fixture('describe-services.json')], [clean]]) {
+      const { text } = await run(['lint', '--format', 'sarif', ...files]);
+      const log = JSON.parse(text) as { runs: { results: unknown[] }[] };
+      expect(validate(log) ? [] : validate.errors, files.join(' ')).toEqual([]);
+      expect(log.runs[0]?.results.length === 0).toBe(files[0] === clean);
+    }
+    // The schema is not lenient: a level SARIF does not define is rejected.
+    const { text } = await run(['lint', '--format', 'sarif', fixture('cloudformation-service.json')]);
+    const log = JSON.parse(text) as { runs: { results: { level: string }[] }[] };
+    (log.runs[0]?.results[0] as { level: string }).level = 'critical';
+    expect(validate(log)).toBe(false);
   });
 
   it('finds the line of a pointer, or of its nearest existing ancestor', () => {
