@@ -17,7 +17,7 @@ import { drainQueue, type Envelope, type EventSourceBatch, type Invocation } fro
 import type { Finding } from '../../shared/findings';
 import type { DeployedFunctionName, DeployedRule } from './support/account';
 import { AUDIT_CLUSTER } from './support/audit';
-import { allows, resourceOf } from './support/iam';
+import { allows, resourcesOf } from './support/iam';
 import { withEnvironment } from './support/lambda';
 import { ACCOUNT, INSTALL_HINT, motoServerAvailable, type RecordedCall, REGION } from './support/moto';
 import { removeScratch, scratchDir } from './support/scratch';
@@ -154,6 +154,16 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
     return { all, own, reads: all.filter((call) => !own.includes(call)) };
   }
 
+  /** moto enforced the actions; the resources it does not enforce are checked here against the role's statements as deployed (support/iam.ts). */
+  function expectResourcesAllowed(role: DeployedFunctionName, calls: RecordedCall[]): void {
+    const secretArns = { [world.slackSecretArn.replace(/-[A-Za-z0-9]{6}$/, '')]: world.slackSecretArn };
+    for (const call of calls) {
+      for (const resource of resourcesOf(call, ACCOUNT, REGION, secretArns)) {
+        expect(allows(world.stack.functions[role].statements, `${call.service}:${call.operation}`, resource), `${role} ${call.service}:${call.operation} on ${resource}`).toBe(true);
+      }
+    }
+  }
+
   describe.each(e2eScenarios)('scenario $id', (scenario) => {
     let seeded: SeededScenario;
     let openingIndex: number;
@@ -199,14 +209,8 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       measured.notify = notifyCalls.all.map((call) => `${call.service}:${call.operation}`);
       console.info(`e2e ${scenario.id}: ${JSON.stringify(measured)}`);
       expect(firstAttempts.length).toBeLessThanOrEqual(READ_BUDGET);
-      // moto enforced the actions; the resources are checked here against the statements as deployed (support/iam.ts).
-      const secretArns = { [world.slackSecretArn.replace(/-[A-Za-z0-9]{6}$/, '')]: world.slackSecretArn };
-      for (const [role, calls] of [['diagnose', diagnoseCalls.all], ['notify', notifyCalls.all]] as const) {
-        for (const call of calls) {
-          const resource = resourceOf(call, ACCOUNT, REGION, secretArns);
-          if (resource) expect(allows(world.stack.functions[role].statements, `${call.service}:${call.operation}`, resource), `${role} ${call.service}:${call.operation} on ${resource}`).toBe(true);
-        }
-      }
+      expectResourcesAllowed('diagnose', diagnoseCalls.all);
+      expectResourcesAllowed('notify', notifyCalls.all);
     });
 
     it('keeps the incident in the deployed table', async () => {
@@ -312,11 +316,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       const ratio = reads.length / minimum;
       console.info(`e2e audit: ${JSON.stringify({ reads: reads.length, minimum, ratio: Number(ratio.toFixed(3)), made, own: all.length - reads.length, summary })}`);
       expect(ratio).toBeLessThanOrEqual(CALL_RATIO_TARGET);
-      // moto enforced the actions; the resources it does not enforce are checked against the statements as deployed.
-      for (const call of all) {
-        const resource = resourceOf(call, ACCOUNT, REGION, {});
-        if (resource) expect(allows(world.stack.functions.audit.statements, `${call.service}:${call.operation}`, resource), `audit ${call.service}:${call.operation} on ${resource}`).toBe(true);
-      }
+      expectResourcesAllowed('audit', all);
     });
 
     it('sends nothing on the next run: every finding is still there, each counted as a repeat', async () => {

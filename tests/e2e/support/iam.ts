@@ -50,31 +50,64 @@ export async function applyMotoView(aws: Clients, roleArn: string): Promise<void
   }
 }
 
+/** ECS names a resource by name, id or ARN; IAM authorizes against the ARN (`<type>/<cluster>/<id>` inside a cluster). */
+function ecsArn(account: string, region: string, type: string, name: string, cluster?: string): string {
+  if (name.startsWith('arn:')) return name;
+  return `arn:aws:ecs:${region}:${account}:${type}/${cluster ? `${cluster}/` : ''}${name}`;
+}
+
+/** The resources an ECS call scoped to a cluster is authorized against (Service Authorization Reference); none for the others. */
+function ecsResources(call: RecordedCall, account: string, region: string): string[] {
+  const body = JSON.parse(call.body) as { cluster?: string; clusters?: string[]; services?: string[]; tasks?: string[]; containerInstances?: string[] };
+  // Without a cluster, ECS means the one named "default".
+  const clusterArn = ecsArn(account, region, 'cluster', body.cluster ?? 'default');
+  const cluster = clusterArn.slice(clusterArn.lastIndexOf('/') + 1);
+  switch (call.operation) {
+    case 'DescribeClusters':
+      return (body.clusters ?? ['default']).map((c) => ecsArn(account, region, 'cluster', c));
+    case 'ListServices':
+    case 'ListContainerInstances':
+      return [clusterArn];
+    case 'DescribeServices':
+      return (body.services ?? []).map((s) => ecsArn(account, region, 'service', s, cluster));
+    case 'DescribeTasks':
+      return (body.tasks ?? []).map((t) => ecsArn(account, region, 'task', t, cluster));
+    case 'DescribeContainerInstances':
+      return (body.containerInstances ?? []).map((c) => ecsArn(account, region, 'container-instance', c, cluster));
+    default:
+      return [];
+  }
+}
+
 /**
- * The resource IAM authorizes a recorded call of the bot against, for the
- * services whose statements are widened for moto; undefined for the others.
+ * The resources IAM authorizes a recorded call of the bot against, for the
+ * services whose statements are widened for moto; none for the others.
  * `secretArns` maps a secret id as called (an ARN without its suffix) to the
  * secret's full ARN, which IAM evaluates.
  */
-export function resourceOf(call: RecordedCall, account: string, region: string, secretArns: Record<string, string>): string | undefined {
+export function resourcesOf(call: RecordedCall, account: string, region: string, secretArns: Record<string, string>): string[] {
   const json = () => JSON.parse(call.body) as Record<string, unknown>;
   switch (call.service) {
     case 'dynamodb': {
       const { TableName, IndexName } = json() as { TableName?: string; IndexName?: string };
-      return `arn:aws:dynamodb:${region}:${account}:table/${TableName}${IndexName ? `/index/${IndexName}` : ''}`;
+      return [`arn:aws:dynamodb:${region}:${account}:table/${TableName}${IndexName ? `/index/${IndexName}` : ''}`];
     }
     case 'events': {
       const entries = (json() as { Entries?: { EventBusName?: string }[] }).Entries ?? [];
       const bus = entries[0]?.EventBusName ?? 'default';
-      return bus.startsWith('arn:') ? bus : `arn:aws:events:${region}:${account}:event-bus/${bus}`;
+      return [bus.startsWith('arn:') ? bus : `arn:aws:events:${region}:${account}:event-bus/${bus}`];
     }
-    case 'sns':
-      return new URLSearchParams(call.body).get('TopicArn') ?? undefined;
+    case 'sns': {
+      const topic = new URLSearchParams(call.body).get('TopicArn');
+      return topic ? [topic] : [];
+    }
     case 'secretsmanager': {
       const { SecretId = '' } = json() as { SecretId?: string };
-      return secretArns[SecretId] ?? SecretId;
+      return [secretArns[SecretId] ?? SecretId];
     }
+    case 'ecs':
+      return ecsResources(call, account, region);
     default:
-      return undefined;
+      return [];
   }
 }

@@ -91,12 +91,38 @@ function header(headers: Record<string, string>, name: string): string | undefin
   return key ? headers[key] : undefined;
 }
 
-interface RecorderEntry {
+export interface RecorderEntry {
   headers: Record<string, string>;
   method: string;
   url: string;
   body: string | null;
   body_encoded: boolean;
+}
+
+/**
+ * The entries of moto's recording. moto gap: each request thread appends its entry and then, in a second write, its
+ * newline, so two concurrent requests can leave two entries on one line; the entries are read as a sequence of
+ * top-level JSON objects instead of one per line.
+ */
+export function recordedEntries(text: string): RecorderEntry[] {
+  const entries: RecorderEntry[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '{') {
+      if (depth++ === 0) start = i;
+    } else if (c === '}' && --depth === 0) {
+      entries.push(JSON.parse(text.slice(start, i + 1)) as RecorderEntry);
+    }
+  }
+  return entries;
 }
 
 export function parseRecorderEntry(entry: RecorderEntry): RecordedCall | undefined {
@@ -173,10 +199,8 @@ export async function startMoto(): Promise<MotoServer> {
       } catch {
         return [];
       }
-      return text
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => parseRecorderEntry(JSON.parse(line) as RecorderEntry))
+      return recordedEntries(text)
+        .map(parseRecorderEntry)
         .filter((call): call is RecordedCall => call !== undefined);
     },
     lastError: () => {
