@@ -21,20 +21,37 @@ function mergeEvidence(into: Evidence[], more: Evidence[]): void {
   }
 }
 
-const rulesByKind = new WeakMap<readonly AnyRule[], Map<SignalKind, AnyRule[]>>();
+interface RuleIndex {
+  /** Which rules judge each signal kind, in list order. */
+  byKind: Map<SignalKind, AnyRule[]>;
+  /** Each rule's place in the list: the last tie-break. */
+  position: Map<AnyRule, number>;
+}
 
-/** Which rules judge each signal kind, computed once per rule list (detect runs for every event). */
-function indexByKind(rules: readonly AnyRule[]): Map<SignalKind, AnyRule[]> {
-  let index = rulesByKind.get(rules);
+const indexes = new WeakMap<readonly AnyRule[], RuleIndex>();
+
+/** Computed once per rule list: detect runs for every event. */
+function indexOf(rules: readonly AnyRule[]): RuleIndex {
+  let index = indexes.get(rules);
   if (!index) {
-    index = new Map();
-    for (const rule of rules) {
-      for (const kind of rule.meta.signals as SignalKind[]) index.set(kind, [...(index.get(kind) ?? []), rule]);
+    index = { byKind: new Map(), position: new Map() };
+    for (const [position, rule] of rules.entries()) {
+      index.position.set(rule, position);
+      for (const kind of rule.meta.signals as SignalKind[]) index.byKind.set(kind, [...(index.byKind.get(kind) ?? []), rule]);
     }
-    rulesByKind.set(rules, index);
+    indexes.set(rules, index);
   }
   return index;
 }
+
+/** The candidate already found for the same rule and cause, if any. A loop: this runs for every detection. */
+function sameCause(candidates: readonly Candidate[], rule: AnyRule, cause: string | null): Candidate | undefined {
+  for (const candidate of candidates) if (candidate.rule === rule && candidate.detection.cause === cause) return candidate;
+  return undefined;
+}
+
+/** Root causes and symptoms, then catch-alls, then the unrecognised next step: only the best class found is kept. */
+const keptRank: Record<Specificity, number> = { 'root-cause': 0, symptom: 0, fallback: 1, unrecognised: 2 };
 
 /**
  * Pure and synchronous: every rule judges every signal of its kinds. Returns
@@ -43,30 +60,34 @@ function indexByKind(rules: readonly AnyRule[]): Map<SignalKind, AnyRule[]> {
  */
 export function detect(signals: readonly Signal[], rules: readonly AnyRule[] = catalogue): Candidate[] {
   const candidates: Candidate[] = [];
-  const index = indexByKind(rules);
+  const index = indexOf(rules);
+  let best = keptRank.unrecognised;
   for (const signal of signals) {
-    for (const rule of index.get(signal.kind) ?? []) {
+    const judges = index.byKind.get(signal.kind);
+    if (!judges) continue;
+    for (const rule of judges) {
       const detection: Detection | null = rule.detect(signal);
       if (!detection) continue;
-      const same = candidates.find((c) => c.rule === rule && c.detection.cause === detection.cause);
-      if (same) mergeEvidence(same.detection.evidence, detection.evidence);
-      else candidates.push({ rule, detection, signal });
+      const same = sameCause(candidates, rule, detection.cause);
+      if (same) {
+        mergeEvidence(same.detection.evidence, detection.evidence);
+        continue;
+      }
+      candidates.push({ rule, detection, signal });
+      best = Math.min(best, keptRank[detection.specificity]);
     }
   }
-  const recognised = candidates.filter((c) => c.detection.specificity !== 'unrecognised');
-  const specific = recognised.some((c) => c.detection.specificity !== 'fallback');
-  const kept = specific
-    ? recognised.filter((c) => c.detection.specificity !== 'fallback')
-    : recognised.length > 0
-      ? recognised
-      : candidates;
-  const order = (c: Candidate) => rules.indexOf(c.rule);
+  const kept = candidates.every((c) => keptRank[c.detection.specificity] === best)
+    ? candidates
+    : candidates.filter((c) => keptRank[c.detection.specificity] === best);
+  if (kept.length < 2) return kept;
+  const { position } = index;
   return kept.sort(
     (a, b) =>
       specificityOrder[a.detection.specificity] - specificityOrder[b.detection.specificity] ||
       severityOrder[a.detection.severity ?? a.rule.meta.severity] -
         severityOrder[b.detection.severity ?? b.rule.meta.severity] ||
-      order(a) - order(b),
+      (position.get(a.rule) ?? 0) - (position.get(b.rule) ?? 0),
   );
 }
 

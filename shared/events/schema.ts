@@ -47,34 +47,37 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 
 export function validate(value: Record<string, unknown>, schema: Schema, path: string): SchemaProblem | null {
   for (const key in schema) {
-    const spec = schema[key] as FieldSpec;
-    const here = path ? `${path}.${key}` : key;
-    const problem = validateField(value[key], spec, here);
+    const problem = validateField(value[key], schema[key] as FieldSpec, path, key);
     if (problem) return problem;
   }
   return null;
 }
 
-function validateField(value: unknown, spec: FieldSpec, path: string): SchemaProblem | null {
+/** `path.key`; built only for a field that is bad or has fields of its own (a valid event's leaves cost no string). */
+function fieldPath(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function validateField(value: unknown, spec: FieldSpec, path: string, key: string): SchemaProblem | null {
   if (value === undefined || (value === null && spec.nullable)) {
-    return spec.optional ? null : { field: path, problem: 'is missing' };
+    return spec.optional ? null : { field: fieldPath(path, key), problem: 'is missing' };
   }
   const actual = kindOf(value);
-  if (actual !== spec.kind) return { field: path, problem: `should be ${spec.kind}, is ${actual}` };
+  if (actual !== spec.kind) return { field: fieldPath(path, key), problem: `should be ${spec.kind}, is ${actual}` };
   if (spec.kind === 'object' && spec.fields) {
-    return validate(value as Record<string, unknown>, spec.fields, path);
+    return validate(value as Record<string, unknown>, spec.fields, fieldPath(path, key));
   }
-  if (spec.kind === 'array') {
+  if (spec.kind === 'array' && (spec.fields || spec.items)) {
     const items = value as unknown[];
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
-      const itemPath = `${path}[${i}]`;
       if (spec.fields) {
-        if (!isObject(item)) return { field: itemPath, problem: `should be object, is ${kindOf(item)}` };
-        const problem = validate(item, spec.fields, itemPath);
-        if (problem) return problem;
-      } else if (spec.items && kindOf(item) !== spec.items) {
-        return { field: itemPath, problem: `should be ${spec.items}, is ${kindOf(item)}` };
+        if (!isObject(item)) return { field: `${fieldPath(path, key)}[${i}]`, problem: `should be object, is ${kindOf(item)}` };
+        const problem = validate(item, spec.fields, '');
+        // Paths inside an element are built from the element on the way out, only when one is bad.
+        if (problem) return { field: `${fieldPath(path, key)}[${i}].${problem.field}`, problem: problem.problem };
+      } else if (kindOf(item) !== spec.items) {
+        return { field: `${fieldPath(path, key)}[${i}]`, problem: `should be ${spec.items}, is ${kindOf(item)}` };
       }
     }
   }
