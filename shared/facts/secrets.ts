@@ -1,6 +1,7 @@
 /** Reading secret references: the ARNs a failure text or a task definition names, and what IAM must allow on them. */
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { parseArn } from '../arn';
+import { anyOf, matchesAny } from '../rules/text';
 
 export type SecretStore = 'asm' | 'ssm';
 
@@ -15,7 +16,7 @@ export type SecretStore = 'asm' | 'ssm';
  * ("unable to get registry auth from asm"): those are image pulls, deliberately
  * not matched.
  */
-const secretsFetch = [
+const secretsFetch = anyOf([
   /unable to retrieve secrets? from (asm|ssm)\b/i,
   /Fetching secret data from (SSM Parameter Store|AWS Secrets Manager)/i,
   /The task can'?t (pull|retrieve) the secret/i,
@@ -24,10 +25,10 @@ const secretsFetch = [
   // The EC2 agent's per-secret errors (agent/taskresource/asmsecret/asmsecret.go:312,317).
   /trying to retrieve secret with value \S+ resulted in error/i,
   /could not find a secretsmanager secretID from value/i,
-];
+]);
 
 export function isSecretsFetch(text: string): boolean {
-  return secretsFetch.some((pattern) => pattern.test(text));
+  return matchesAny(text, secretsFetch);
 }
 
 export interface SecretRef {

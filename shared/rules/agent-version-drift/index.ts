@@ -3,7 +3,7 @@ import { arnName } from '../../arn';
 import type { SignalOf } from '../../events/signals';
 import type { Evidence } from '../../findings';
 import { defineRule, type Refinement } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, quoted, shellArg } from '../text';
 import { type FeatureMinimum, featureMinimums, featuresMissing, knownRecentAgent } from '../../facts/agent-features';
 
 /**
@@ -15,14 +15,14 @@ import { type FeatureMinimum, featureMinimums, featuresMissing, knownRecentAgent
  */
 
 // Placement failures ECS reports when no instance registers a required attribute [ECS doc: API failure reasons, service event messages].
-const missingAttribute = [
+const missingAttribute = anyOf([
   /is missing an attribute required by your task/i,
   /TaskFailedToStart:\s*ATTRIBUTE\b/i,
   /encountered error\s*"?ATTRIBUTE\b/i,
   /^\s*ATTRIBUTE\s*$/i,
-];
+]);
 // The agent on the closest instance was not connected.
-const agentNotConnected = [/TaskFailedToStart:\s*AGENT\b/i, /encountered error\s*"?AGENT\b/i, /^\s*AGENT\s*$/i];
+const agentNotConnected = anyOf([/TaskFailedToStart:\s*AGENT\b/i, /encountered error\s*"?AGENT\b/i, /^\s*AGENT\s*$/i]);
 
 // The table is ordered by version, so the last entry is the highest minimum.
 const highestMinimum = featureMinimums[featureMinimums.length - 1]?.minimum;

@@ -2,7 +2,7 @@ import type { _InstanceType, Subnet } from '@aws-sdk/client-ec2';
 import type { Evidence } from '../../findings';
 import type { Signal } from '../../events/signals';
 import { defineRule, type InvestigationContext, type Refinement } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, quoted, shellArg } from '../text';
 import { enisByInstanceType, tasksWithoutTrunking, tasksWithTrunking } from './eni-limits';
 import { networkConfigurationArg, readService, serviceArgs, serviceEvidence, serviceNamedIn } from '../../facts/service-placement';
 
@@ -11,17 +11,17 @@ import { networkConfigurationArg, readService, serviceArgs, serviceEvidence, ser
  * that is a private IP from the service's subnets, on EC2 also an ENI slot on
  * the instance. Either runs out before CPU or memory does.
  */
-const subnetFull = [
+const subnetFull = anyOf([
   /InsufficientFreeAddressesInSubnet/i,
   /(?:not|n't) (?:have )?enough free addresses/i,
   /insufficient free (?:ipv4 )?addresses/i,
   /aren'?t sufficient free ipv4 addresses/i,
-];
-const eniSlotsFull = [
+]);
+const eniSlotsFull = anyOf([
   /RESOURCE:ENI\b/i,
   /(?:doesn't|does not) have any available elastic network interface attachment points/i,
   /Unable to attach network interface to unused device index/i,
-];
+]);
 
 const subnetIdPattern = /subnet-[0-9a-f]{8,17}/i;
 const containerInstancePattern = /container-instance[\s/]+([0-9a-f-]{32,36})/i;

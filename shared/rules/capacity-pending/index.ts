@@ -3,7 +3,7 @@ import type { PendingRecheckSignal, SignalOf } from '../../events/signals';
 import type { Evidence, ResourceRef, Severity } from '../../findings';
 import { serviceNamedIn } from '../../facts/service-placement';
 import { type Detection, defineRule, type Specificity } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, type Patterns, quoted, shellArg } from '../text';
 import { investigateEc2Capacity } from './ec2-capacity';
 import { investigateFargate } from './fargate';
 import { investigatePlaced } from './placed';
@@ -19,7 +19,7 @@ type Kind = 'text' | 'task-stopped' | 'service-action' | 'api-call' | 'pending-r
 
 interface Cause {
   id: string;
-  patterns: RegExp[];
+  patterns: Patterns;
   specificity: Specificity;
   severity?: Severity;
   explanation: string;
@@ -31,25 +31,25 @@ const NOT_CLUSTER_SCALING =
 const causes: readonly Cause[] = [
   {
     id: 'quota',
-    patterns: [
+    patterns: anyOf([
       /reached the limit on the number of vCPUs/i,
       /reached the limit on the number of tasks you can run concurrently/i,
       /requested (?:CPU|MEMORY) configuration is above your limit/i,
-    ],
+    ]),
     specificity: 'root-cause',
     explanation:
       'The account reached an ECS/Fargate quota in this Region (concurrent vCPUs, concurrent tasks, or the largest task size it may run), so ECS refuses to start more tasks. RunTask still answers HTTP 200 and puts the refusal in failures[], so callers that only check the status code never notice.',
   },
   {
     id: 'provisioning-limit',
-    patterns: [/tasks provisioning capacity limit was exceeded/i],
+    patterns: anyOf([/tasks provisioning capacity limit was exceeded/i]),
     specificity: 'root-cause',
     explanation:
       'Too many tasks are waiting in PROVISIONING for capacity (ECS allows 500 per cluster): the capacity provider is not adding instances fast enough, or at all, so new tasks are refused.',
   },
   {
     id: 'fargate-capacity',
-    patterns: [/RESOURCE:FARGATE\b/i, /Capacity is unavailable at this time/i],
+    patterns: anyOf([/RESOURCE:FARGATE\b/i, /Capacity is unavailable at this time/i]),
     specificity: 'root-cause',
     severity: 'warning',
     explanation:
@@ -57,19 +57,19 @@ const causes: readonly Cause[] = [
   },
   {
     id: 'insufficient-cpu',
-    patterns: [/RESOURCE:CPU\b/i, /insufficient CPU units available/i],
+    patterns: anyOf([/RESOURCE:CPU\b/i, /insufficient CPU units available/i]),
     specificity: 'root-cause',
     explanation: `No container instance has enough unreserved CPU for the task, so ECS cannot place it and the service stays below its desired count with tasks piling up unplaced. ${NOT_CLUSTER_SCALING}`,
   },
   {
     id: 'insufficient-memory',
-    patterns: [/RESOURCE:MEMORY\b/i, /insufficient memory available/i],
+    patterns: anyOf([/RESOURCE:MEMORY\b/i, /insufficient memory available/i]),
     specificity: 'root-cause',
     explanation: `No container instance has enough unreserved memory for the task, so ECS cannot place it and the service stays below its desired count with tasks piling up unplaced. ${NOT_CLUSTER_SCALING}`,
   },
   {
     id: 'no-instances',
-    patterns: [/No Container Instances were found in your (?:cluster|capacity provider)/i, /NO ACTIVE INSTANCES/i, /EMPTY CAPACITY PROVIDER/i],
+    patterns: anyOf([/No Container Instances were found in your (?:cluster|capacity provider)/i, /NO ACTIVE INSTANCES/i, /EMPTY CAPACITY PROVIDER/i]),
     // The message names the symptom; why there are no instances varies.
     specificity: 'symptom',
     explanation: `There is no registered, ACTIVE container instance to place the tasks on. ${NOT_CLUSTER_SCALING} Other causes of the same message: the Auto Scaling group is at 0 or at its maximum; instances launch but do not register (ECS_CLUSTER in /etc/ecs/ecs.config names another cluster, the instance role lacks AmazonEC2ContainerServiceforEC2Role, or there is no route to the ECS endpoint); instances cannot launch at all (EC2 vCPU limit, no capacity for the instance type, no free IPs in the subnets); or the service passes a launch type while the cluster only has capacity providers.`,

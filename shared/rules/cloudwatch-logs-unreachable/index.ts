@@ -4,7 +4,7 @@ import type { Evidence } from '../../findings';
 import { taskSubnet } from '../../facts/task';
 import { publicIpCommands } from '../../facts/service-placement';
 import { defineRule, type InvestigationContext, type Refinement } from '../rule';
-import { firstMatch, quoted, regionNamedIn, shellArg } from '../text';
+import { anyOf, firstMatch, quoted, regionNamedIn, shellArg } from '../text';
 import { available, type Egress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
 
 /**
@@ -15,12 +15,12 @@ import { available, type Egress, subnetRoute, vpcEndpoints } from '../../facts/v
  * error. A missing group (log-group-missing) or a denied CreateLogStream
  * (task-execution-role-confusion) is not this rule's.
  */
-const unreachable = [
+const unreachable = anyOf([
   /There is a connection issue between the task and Amazon CloudWatch/i,
   // The first sentence alone, when the reason is cut short.
   /The task cannot find the Amazon CloudWatch log group defined in the task definition/i,
   /Cloudwatch log stream:?\s*RequestError:?\s*send request failed/i,
-];
+]);
 
 type TaskSignal = TaskStoppedSignal | ContainerStoppedSignal;
 

@@ -2,7 +2,7 @@ import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Evidence } from '../../findings';
 import type { ContainerStoppedSignal, TaskStoppedSignal, TextSignal } from '../../events/signals';
 import { defineRule, type Refinement } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, quoted, shellArg } from '../text';
 import { fargateSizeFor, withHeadroom } from './sizing';
 
 /**
@@ -11,13 +11,13 @@ import { fargateSizeFor, withHeadroom } from './sizing';
  * #2467), or, when even the container's init process cannot fit, as a
  * CannotStartContainerError (#3021).
  */
-const oomKilled = [
+const oomKilled = anyOf([
   // "Container killed due to memory usage"; matched without its end so truncated reasons still count.
   /OutOfMemoryError:?\s*Container killed/i,
   /container init was OOM-killed/i,
   // The EC2 agent's own log line for the same kill (agent/dockerclient/dockerapi/docker_client.go:1109).
   /DockerGoClient: process within container \S+ .*died due to OOM/i,
-];
+]);
 
 type OomSignal = TextSignal | TaskStoppedSignal | ContainerStoppedSignal;
 

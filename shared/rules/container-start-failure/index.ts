@@ -2,7 +2,7 @@ import type { Signal } from '../../events/signals';
 import { architectureFix, taskArchitecture, taskOf } from '../../facts/task';
 import type { Detection } from '../rule';
 import { defineRule } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, matchesAny, type Patterns, quoted, shellArg } from '../text';
 
 /**
  * The image was pulled but the runtime could not create or start the
@@ -15,33 +15,33 @@ type StartCause = 'entrypoint-not-found' | 'exec-format' | 'permission-denied' |
 const startFailure =
   /CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|DockerStateError|Cannot start container|ContainerRuntimeTimeoutError|DockerTimeoutError|OCI runtime (create|start) failed|starting container process caused|exec user process caused|executable file not found|exec format error/i;
 
-const otherRules = [
+const otherRules = anyOf([
   /logging driver|logger args|log stream|awslogs/i,
   /OOM-killed|OutOfMemory|memory limit too low/i,
   /\bEFS\b|efs-utils|mount\.nfs/i,
   /CannotPullContainerError/i,
-];
+]);
 
 /** Checked in order: a disk or timeout failure can mention the entrypoint too. */
-const causePatterns: readonly { cause: StartCause; patterns: readonly RegExp[] }[] = [
-  { cause: 'disk-full', patterns: [/devmapper: Thin Pool has \d+ free data blocks/i, /no space left on device/i] },
+const causePatterns: readonly { cause: StartCause; patterns: Patterns }[] = [
+  { cause: 'disk-full', patterns: anyOf([/devmapper: Thin Pool has \d+ free data blocks/i, /no space left on device/i]) },
   {
     cause: 'timeout',
-    patterns: [
+    patterns: anyOf([
       /(ContainerRuntimeTimeoutError|DockerTimeoutError):?\s*Could not transition to (created|started|running)/i,
       // errors.go:51 formats every transition timeout as "…; timed out after waiting <duration>".
       /(ContainerRuntimeTimeoutError|DockerTimeoutError)\b(?!.*\bto stopped\b).*timed out after waiting \d/i,
-    ],
+    ]),
   },
-  { cause: 'exec-format', patterns: [/exec format error/i] },
+  { cause: 'exec-format', patterns: anyOf([/exec format error/i]) },
   {
     cause: 'permission-denied',
-    patterns: [/exec:?\s*\\?"?[^"\s]+\\?"?:\s*permission denied/i, /exec user process caused:?\s*\\?"?permission denied/i],
+    patterns: anyOf([/exec:?\s*\\?"?[^"\s]+\\?"?:\s*permission denied/i, /exec user process caused:?\s*\\?"?permission denied/i]),
   },
   {
     cause: 'entrypoint-not-found',
     // runc's wordings, matched without their ends so a reason cut short still counts.
-    patterns: [/executable file not found/i, /exec:? \\?"[^"\\]+\\?": stat \S+?(\.\.\.|:)? ?no such file/i],
+    patterns: anyOf([/executable file not found/i, /exec:? \\?"[^"\\]+\\?": stat \S+?(\.\.\.|:)? ?no such file/i]),
   },
 ];
 
@@ -113,7 +113,7 @@ function describe(cause: StartCause | null, text: string, signal: Signal): Pick<
 }
 
 function classify(text: string): StartCause | null | undefined {
-  if (!startFailure.test(text) || otherRules.some((p) => p.test(text))) return undefined;
+  if (!startFailure.test(text) || matchesAny(text, otherRules)) return undefined;
   for (const { cause, patterns } of causePatterns) if (firstMatch(text, patterns)) return cause;
   // A stop timeout ("Could not transition to stopped") is not a start failure.
   return /CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError/i.test(text) ? null : undefined;

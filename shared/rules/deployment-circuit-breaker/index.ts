@@ -10,7 +10,7 @@ import {
   stoppedTasks,
 } from '../../facts/service';
 import { type Classification, type Detection, defineRule, type InvestigationContext, type Refinement } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, matchesAny, type Patterns, quoted, shellArg } from '../text';
 
 /**
  * A deployment that ECS marked FAILED: its circuit breaker counted too many
@@ -26,18 +26,20 @@ import { firstMatch, quoted, shellArg } from '../text';
 type Cause = 'tasks-failed-to-start' | 'alarm';
 
 /** Scheduler texts saying a deployment failed, by cause. The event-driven path reads eventName first. */
-const failurePatterns: [Cause, RegExp[]][] = [
-  ['alarm', [/deployment failed:?\s*alarms? detected/i]],
+const failurePatterns: [Cause, Patterns][] = [
+  ['alarm', anyOf([/deployment failed:?\s*alarms? detected/i])],
   [
     'tasks-failed-to-start',
-    [
+    anyOf([
       /ECS deployment circuit breaker:?\s*tasks? failed to start/i,
       /deployment failed:?\s*tasks? failed to start/i,
       // CloudFormation's wording when the breaker stops a stack update.
       /ECS Deployment Circuit Breaker was triggered/i,
-    ],
+    ]),
   ],
 ];
+
+const anyFailure = anyOf(failurePatterns.flatMap(([, p]) => p.list));
 
 /** "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/…" (event, rolloutStateReason) or "rolling back to deployment ecs-svc/…" (service event). */
 const ROLLBACK = /\brolling back to deployment/i;
@@ -88,7 +90,7 @@ function alarmFix(alarmNames: readonly string[]): string[] {
 }
 
 function causeOfText(text: string): Cause | null {
-  for (const [cause, patterns] of failurePatterns) if (firstMatch(text, patterns)) return cause;
+  if (matchesAny(text, anyFailure)) for (const [cause, patterns] of failurePatterns) if (firstMatch(text, patterns)) return cause;
   // A rollback follows a failure; only an alarm says so in its words.
   if (ROLLBACK.test(text)) return /alarm/i.test(text) ? 'alarm' : 'tasks-failed-to-start';
   return null;
@@ -316,7 +318,7 @@ export default defineRule({
   detect(signal): CircuitBreakerDetection | null {
     const cause = signal.kind === 'text' ? causeOfText(signal.text) : causeOfEvent(signal);
     if (!cause) return null;
-    const rollback = signal.kind === 'text' ? ROLLBACK.test(signal.text) && !firstMatch(signal.text, failurePatterns.flatMap(([, p]) => p)) : signal.detail.eventName !== 'SERVICE_DEPLOYMENT_FAILED';
+    const rollback = signal.kind === 'text' ? ROLLBACK.test(signal.text) && !matchesAny(signal.text, anyFailure) : signal.detail.eventName !== 'SERVICE_DEPLOYMENT_FAILED';
     const service = signal.resource.service ?? serviceNamedIn(signal.text);
     const rolledBackTo = ROLLED_BACK_TO.exec(signal.text)?.[1];
     // A rollback event's own deploymentId is not claimed as the failed one: investigation reads which deployment FAILED.

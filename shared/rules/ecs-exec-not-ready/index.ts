@@ -6,7 +6,7 @@ import { featureMinimums } from '../../facts/agent-features';
 import { isOlder } from '../../facts/versions';
 import { currentPlatform } from '../../facts/platforms';
 import { defineRule, type Detection, type InvestigationContext, type Refinement } from '../rule';
-import { deniedPrincipal, firstMatch, quoted, shellArg } from '../text';
+import { anyOf, deniedPrincipal, firstMatch, quoted, shellArg } from '../text';
 import { type ExecTarget, execTarget } from './target';
 
 /**
@@ -16,15 +16,15 @@ import { type ExecTarget, execTarget } from './target';
  */
 
 // InvalidParameterException. AWS prints "isn’t" with a typographic apostrophe; pasted copies often have a straight one.
-const notEnabled = [
+const notEnabled = anyOf([
   /execute command was not enabled when the task was run/i,
   /execute command agent (?:isn['’]t|is not) running/i,
-];
+]);
 // TargetNotConnectedException: IAM, the SSM agent, or no route to Session Manager (API reference).
-const notConnected = [/TargetNotConnectedException/i, /The execute command failed due to an internal error/i];
-const callerDenied = [/not authorized to perform:?\s*ecs:ExecuteCommand/i];
+const notConnected = anyOf([/TargetNotConnectedException/i, /The execute command failed due to an internal error/i]);
+const callerDenied = anyOf([/not authorized to perform:?\s*ecs:ExecuteCommand/i]);
 // The session opened, but the command is not an executable in the container (no bash, or shell syntax).
-const commandMissing = [/Failed to start pty:.*(?:no such file or directory|executable file not found)/i];
+const commandMissing = anyOf([/Failed to start pty:.*(?:no such file or directory|executable file not found)/i]);
 
 const SSM_ACTIONS = 'ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel and ssmmessages:OpenDataChannel';
 const execAgentMinimum = featureMinimums.find((f) => f.feature === 'ECS Exec')?.minimum ?? '1.50.2';

@@ -6,7 +6,7 @@ import { putRolePolicy } from '../../facts/iam';
 import { taskOf, taskSubnet } from '../../facts/task';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { defineRule } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, type Patterns, quoted, shellArg } from '../text';
 
 /**
  * The task's EFS volume could not be mounted. Fargate reports it as
@@ -18,18 +18,18 @@ type EfsCause = 'network' | 'access-point' | 'iam' | 'platform-version';
 const efsFailure =
   /EFS utils command|EFS volumes|mount\.nfs4?:|\.efs\.[a-z0-9-]+\.amazonaws\.com|VolumeDriver\.Create|EFS (is supported for|requires) Fargate platform version/i;
 
-const causePatterns: readonly { cause: EfsCause; patterns: readonly RegExp[] }[] = [
-  { cause: 'platform-version', patterns: [/EFS (is supported for|requires) Fargate platform version 1\.4\.0/i] },
-  { cause: 'iam', patterns: [/access denied by server while mounting/i] },
-  { cause: 'access-point', patterns: [/reason given by server: No such file or directory/i] },
+const causePatterns: readonly { cause: EfsCause; patterns: Patterns }[] = [
+  { cause: 'platform-version', patterns: anyOf([/EFS (is supported for|requires) Fargate platform version 1\.4\.0/i]) },
+  { cause: 'iam', patterns: anyOf([/access denied by server while mounting/i]) },
+  { cause: 'access-point', patterns: anyOf([/reason given by server: No such file or directory/i]) },
   {
     cause: 'network',
-    patterns: [
+    patterns: anyOf([
       /Failed to resolve "?(server )?fs-/i,
       /mount\.nfs4?: Connection (timed out|reset by peer)/i,
       /Mount attempt \d+\/\d+ failed due to timeout/i,
       /amazon-ecs-volume-plugin.*VolumeDriver\.Create: context deadline exceeded/i,
-    ],
+    ]),
   },
 ];
 

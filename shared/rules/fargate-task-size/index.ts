@@ -1,7 +1,7 @@
 import type { Evidence } from '../../findings';
 import type { ApiCallSignal, SignalOf } from '../../events/signals';
 import { type Detection, defineRule } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, quoted, shellArg } from '../text';
 import { judge, matrixSummary, type OperatingSystem, parseCpu, parseMemory, type Size, smallestFitting } from './matrix';
 
 /**
@@ -9,7 +9,7 @@ import { judge, matrixSummary, type OperatingSystem, parseCpu, parseMemory, type
  * 16 vCPU / 120 GB; ECS rejects anything else when the task definition is
  * registered (ClientException), so the deployment never starts.
  */
-const invalidSize = [/Invalid 'cpu' setting for task/i, /No Fargate configuration exists for given values/i];
+const invalidSize = anyOf([/Invalid 'cpu' setting for task/i, /No Fargate configuration exists for given values/i]);
 const containerMemoryOverTask = /'memory' setting for container '([^']+)' is greater than for (?:the )?task/i;
 const containerCpuOverTask = /sum of all container 'cpu' values cannot be greater than the value of the task 'cpu'/i;
 const missingTaskSize = /Fargate requires that '(cpu|memory)' be defined at the task level/i;

@@ -2,7 +2,7 @@ import type { Service, Task } from '@aws-sdk/client-ecs';
 import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Evidence } from '../../findings';
 import { type Detection, defineRule, type InvestigationContext, type Refinement } from '../rule';
-import { arnsIn, firstMatch, quoted, shellArg } from '../text';
+import { anyOf, arnsIn, firstMatch, quoted, shellArg } from '../text';
 import { describeService, missingTargetReason, serviceNamedIn, serviceTarget, stoppedTasks } from '../../facts/service';
 import {
   type ContainerCheck,
@@ -29,12 +29,12 @@ import {
  */
 type HealthCheckKind = 'elb' | 'container';
 
-const elbKill = [
+const elbKill = anyOf([
   /Task failed ELB health checks/i,
   // Scheduler event: "(service X) (port 8000) is unhealthy in (target-group arn:…) due to (reason Health checks failed)."
   /is unhealthy in \(?(?:target-group|elb)\b/i,
-];
-const containerKill = [/failed container health checks/i];
+]);
+const containerKill = anyOf([/failed container health checks/i]);
 
 /** Texts of the same kill, to pick this service's looping tasks out of its stopped tasks. */
 const sameKill: Record<HealthCheckKind, RegExp> = {

@@ -1,7 +1,7 @@
 import type { Signal } from '../../events/signals';
 import type { Detection } from '../rule';
 import { defineRule } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, matchesAny, type Patterns, quoted, shellArg } from '../text';
 import { checkPullPath, ecrEndpointCommands, type Registry } from './network';
 import { architectureFix, taskArchitecture, taskOf } from '../../facts/task';
 
@@ -13,26 +13,26 @@ import { architectureFix, taskArchitecture, taskOf } from '../../facts/task';
 export type PullCause = 'not-found' | 'network' | 'rate-limit' | 'wrong-platform' | 'disk-full' | 'registry-auth';
 
 /** Checked in order: a rate-limit or platform text may also say "failed to resolve ref". */
-const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[] = [
+const causePatterns: readonly { cause: PullCause; patterns: Patterns }[] = [
   {
     cause: 'wrong-platform',
-    patterns: [
+    patterns: anyOf([
       /failed to find a descriptor for platform/i,
       /no matching manifest for \S+ in the manifest list entries/i,
       /does not contain descriptor matching platform/i,
-    ],
+    ]),
   },
   {
     cause: 'rate-limit',
-    patterns: [/toomanyrequests/i, /You have reached your pull rate limit/i, /CannotPullContainerError.*\b429 Too Many Requests/i],
+    patterns: anyOf([/toomanyrequests/i, /You have reached your pull rate limit/i, /CannotPullContainerError.*\b429 Too Many Requests/i]),
   },
   {
     cause: 'disk-full',
-    patterns: [/(CannotPullContainerError|GetImageBlob|failed to register layer).*no space left on device/i],
+    patterns: anyOf([/(CannotPullContainerError|GetImageBlob|failed to register layer).*no space left on device/i]),
   },
   {
     cause: 'network',
-    patterns: [
+    patterns: anyOf([
       // Reported under the secrets prefix, but it is the ECR auth call that cannot get out.
       /cannot pull registry auth from Amazon ECR:?\s*There is a connection issue/i,
       /unable to retrieve ecr registry auth:.*(RequestError|send request failed|i\/o timeout|context deadline exceeded)/i,
@@ -42,11 +42,11 @@ const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[
       // The agent's own wording (agent/api/errormessages/error_messages.go:228) and the Docker daemon's.
       /The task can.t pull the image\. Check your network configuration/i,
       /CannotPullContainerError.*net\/http: (request canceled|TLS handshake timeout)/i,
-    ],
+    ]),
   },
   {
     cause: 'not-found',
-    patterns: [
+    patterns: anyOf([
       /CannotPullContainerError.*API error \(404\)/i,
       /CannotPullContainerError.*(manifest unknown|: not found\b|Tag \S+ not found in repository)/i,
       /manifest for \S+ not found/i,
@@ -59,11 +59,11 @@ const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[
       /Error response from daemon: repository (\S+ )?(does not exist|not found)/i,
       // Agents before 1.16 reported a missing tag as "Error: image <name> not found".
       /\bError: image \S+ not found/i,
-    ],
+    ]),
   },
   {
     cause: 'registry-auth',
-    patterns: [
+    patterns: anyOf([
       /pull access denied for \S+,? (the )?repository does not exist or may require '?docker login/i,
       /CannotPullContainerError.*(401 Unauthorized|unauthorized: authentication required|no basic auth credentials)/i,
       // A registry answering 401 is always a credentials problem (repositoryCredentials outside ECR).
@@ -72,18 +72,18 @@ const causePatterns: readonly { cause: PullCause; patterns: readonly RegExp[] }[
       /CannotPull\w*Error.*\b403 Forbidden\b/i,
       /unable to get registry auth from asm/i,
       /CannotPullContainerAuthError/i,
-    ],
+    ]),
   },
 ];
 
 /** IAM and KMS denials are other rules' findings, whatever else the text says. */
-const deniedByIam = [
+const deniedByIam = anyOf([
   /AccessDeniedException/i,
   /is not authorized to perform/i,
   /\bKMS\b/i,
   /dkr\.ecr\..*\b403 Forbidden\b/i,
   /The task can.t pull the image\. Check that the role has the permissions/i,
-];
+]);
 
 /** The agent's pull error names (agent/dockerclient/dockerapi/errors.go:141-204): Container, ECRContainer, ImageManifest, ContainerAuth. */
 const anyPullFailure = /CannotPull\w*Error/i;
@@ -97,17 +97,20 @@ export interface PullDetection extends Detection {
   registry: Registry;
 }
 
+/** Pull errors that name the image (group 1). */
+const namedImage = anyOf([
+  /failed to resolve ref(?:erence)?\s+"?([^\s"]+?)"?:\s/i,
+  /API error \(404\): repository\s+(\S+)\s+not found/i,
+  /pull access denied for ([^\s,]+)/i,
+  /manifest for (\S+) not found/i,
+]);
+
 /** The image reference a pull error names, in the forms Docker and containerd print. */
 function imageInText(text: string): string | undefined {
   const manifestUrl = /https:\/\/([^/\s"]+)\/v2\/(.+?)\/manifests\/([^\s"]+)/i.exec(text);
   const tagInRepo = /Tag (\S+) not found in repository (\S+?)[,.]?(\s|$)/i.exec(text);
   if (tagInRepo) return `${tagInRepo[2]}:${tagInRepo[1]}`;
-  const direct = firstMatch(text, [
-    /failed to resolve ref(?:erence)?\s+"?([^\s"]+?)"?:\s/i,
-    /API error \(404\): repository\s+(\S+)\s+not found/i,
-    /pull access denied for ([^\s,]+)/i,
-    /manifest for (\S+) not found/i,
-  ]);
+  const direct = firstMatch(text, namedImage);
   if (direct?.[1]) return direct[1];
   if (manifestUrl && !/\/v2\/$/.test(manifestUrl[0])) {
     // A manifest is asked for by tag or by digest: a digest joins the repository with "@", a tag with ":".
@@ -132,7 +135,7 @@ export function registryOf(text: string, signal: Signal): Registry {
 
 function classify(text: string): PullCause | null | undefined {
   if (!mentionsPull.test(text)) return undefined;
-  if (deniedByIam.some((p) => p.test(text))) return undefined;
+  if (matchesAny(text, deniedByIam)) return undefined;
   for (const { cause, patterns } of causePatterns) if (firstMatch(text, patterns)) return cause;
   return anyPullFailure.test(text) ? null : undefined;
 }

@@ -3,7 +3,7 @@ import { parseArn } from '../../arn';
 import type { Evidence } from '../../findings';
 import { defineRule, type InvestigationContext } from '../rule';
 import { describeDecision, putRolePolicy, roleNameOf, type SimulatedDecision, simulate } from '../../facts/iam';
-import { firstMatch, quoted, regionNamedIn, shellArg } from '../text';
+import { anyOf, firstMatch, quoted, regionNamedIn, shellArg } from '../text';
 
 /**
  * Seed footgun 7. The mission text says logs are silently dropped; in reality
@@ -11,11 +11,11 @@ import { firstMatch, quoted, regionNamedIn, shellArg } from '../text';
  * (ResourceInitializationError on Fargate 1.4+, CannotStartContainerError on
  * EC2 and Fargate ≤1.3).
  */
-const missingGroup = [
+const missingGroup = anyOf([
   /log stream:?\s*ResourceNotFoundException:?\s*The specified log group does not exist/i,
   /logging driver.*ResourceNotFoundException:?\s*The specified log group does not exist/i,
   /logger args.*The specified log group does not exist/i,
-];
+]);
 
 export interface AwslogsTarget {
   container: string;

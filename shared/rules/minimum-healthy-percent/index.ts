@@ -4,7 +4,7 @@ import type { ApiCallSignal } from '../../events/signals';
 import type { Evidence, Severity } from '../../findings';
 import { describeService, missingTargetReason, percentsText, serviceNamedIn, serviceTarget } from '../../facts/service';
 import { type Detection, defineRule, type Refinement } from '../rule';
-import { firstMatch, quoted, shellArg } from '../text';
+import { anyOf, firstMatch, quoted, shellArg } from '../text';
 
 /**
  * Seed footgun 6. minimumHealthyPercent 0 lets ECS stop every task before the
@@ -16,10 +16,10 @@ import { firstMatch, quoted, shellArg } from '../text';
  */
 type Cause = 'zero-capacity' | 'deployment-deadlock';
 
-const deadlockMessage = [
+const deadlockMessage = anyOf([
   /unable to stop or start tasks during a deployment/i,
   /Update the minimumHealthyPercent or maximumPercent value/i,
-];
+]);
 
 /** The API calls whose request sets a service's deployment configuration. */
 const configuringCalls = new Set(['CreateService', 'UpdateService']);

@@ -2,7 +2,7 @@ import { parseArn } from '../../arn';
 import type { Signal } from '../../events/signals';
 import type { Evidence } from '../../findings';
 import { type Detection, defineRule } from '../rule';
-import { arnsIn, deniedPrincipal, firstMatch, quoted, shellArg } from '../text';
+import { anyOf, arnsIn, deniedPrincipal, firstMatch, type Patterns, quoted, shellArg } from '../text';
 import { putRolePolicy, roleNameOf, taskDefinitionArnOf } from '../../facts/iam';
 import { type AccessFacts, type BlockedKey, checkAccess, type DeniedRead, readAction } from './access';
 import { checkStorePath } from './route';
@@ -27,17 +27,17 @@ import {
 type Cause = 'kms' | 'permission' | 'not-found' | 'invalid-json' | 'network';
 
 /** Checked in order: a KMS denial is also an AccessDeniedException, so it comes first. */
-const causePatterns: ReadonlyArray<readonly [Cause, readonly RegExp[]]> = [
-  ['kms', [/Access to KMS is not allowed/i, /kms:Decrypt/i, /KMS\w*Exception/i, /ciphertext refers to a customer master key/i]],
-  ['permission', [/AccessDenied/i, /not authorized to perform/i]],
+const causePatterns: ReadonlyArray<readonly [Cause, Patterns]> = [
+  ['kms', anyOf([/Access to KMS is not allowed/i, /kms:Decrypt/i, /KMS\w*Exception/i, /ciphertext refers to a customer master key/i])],
+  ['permission', anyOf([/AccessDenied/i, /not authorized to perform/i])],
   [
     'not-found',
-    [/ResourceNotFound/i, /can'?t find the specified secret/i, /ParameterNotFound/i, /invalid parameters?:/i, /can'?t retrieve the secret with ARN/i, /could not find a secretsmanager secretID/i],
+    anyOf([/ResourceNotFound/i, /can'?t find the specified secret/i, /ParameterNotFound/i, /invalid parameters?:/i, /can'?t retrieve the secret with ARN/i, /could not find a secretsmanager secretID/i]),
   ],
-  ['invalid-json', [/did not contain json key/i, /looking for beginning of value/i, /unable to unmarshal/i]],
+  ['invalid-json', anyOf([/did not contain json key/i, /looking for beginning of value/i, /unable to unmarshal/i])],
   [
     'network',
-    [
+    anyOf([
       /context deadline exceeded/i,
       /RequestCanceled/i,
       /connection issue between the task/i,
@@ -46,7 +46,7 @@ const causePatterns: ReadonlyArray<readonly [Cause, readonly RegExp[]]> = [
       /dial tcp/i,
       /no such host/i,
       /send request failed/i,
-    ],
+    ]),
   ],
 ];
 

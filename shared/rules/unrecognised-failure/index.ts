@@ -1,7 +1,7 @@
 import type { SignalOf } from '../../events/signals';
 import type { ResourceRef } from '../../findings';
 import { type Detection, defineRule } from '../rule';
-import { quoted, shellArg } from '../text';
+import { anyOf, matchesAny, quoted, shellArg } from '../text';
 
 /**
  * The catch-all beneath the catch-alls: a pasted failure text, or a service
@@ -12,14 +12,14 @@ import { quoted, shellArg } from '../text';
 export const UNRECOGNISED_RULE_ID = 'unrecognised-failure';
 
 /** ECS messages that report no failure (service-event-messages-list.html, INFO events; user and scaling stops). */
-const benign = [
+const benign = anyOf([
   /^Task stopped by user\.?$/i,
   /^Scaling activity initiated by/i,
   /has reached a steady state\.?$/i,
   /has (started|stopped) \d+ (running )?tasks?/i,
   /(registered|deregistered) \d+ targets? in/i,
   /deployment [\w-]+ (has )?completed\.?$/i,
-];
+]);
 
 const region = (resource: ResourceRef) => (resource.region ? ` --region ${shellArg(resource.region, 'region')}` : '');
 
@@ -32,7 +32,7 @@ const whereTheCauseIs =
 
 function textDetection(signal: SignalOf<'text'>): Detection | null {
   const text = signal.text.trim();
-  if (text === '' || benign.some((pattern) => pattern.test(text))) return null;
+  if (text === '' || matchesAny(text, benign)) return null;
   return {
     cause: null,
     specificity: 'unrecognised',
