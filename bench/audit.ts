@@ -7,16 +7,21 @@
  * - how long those calls take at ECS's documented request rates (token buckets
  *   per account and Region: burst, then sustained refill per second), with the
  *   buckets to ourselves and with half of each left to the account's other
- *   callers, phase by phase as the audit makes them.
+ *   callers, phase by phase as the audit makes them;
+ * - the bundled audit Lambda's peak RSS over a scheduled run against the same
+ *   account, in a fresh process, its findings filed in a local DynamoDB.
  * Rates: ECS API reference, "Request throttling for the Amazon ECS API"; EC2
  * Describe* 100/20; CloudWatch Logs DescribeLogGroups 5 TPS (the planning value),
  * as copied in /work/shared/reference/aws-limits-and-cold-start.md §2.
  */
+import { pathToFileURL } from 'node:url';
 import { auditAccount } from '../shared/audit/account';
-import type { ReaderOperation } from '../shared/reader/port';
 import { liveReader } from '../shared/reader/live';
-import { mockAccount, REGION } from '../tests/support/mock-account';
+import type { ReaderOperation } from '../shared/reader/port';
+import { dynamoEnv, startDynalite } from '../tests/support/dynalite';
+import { ACCOUNT, type AccountShape, mockAccount, REGION } from '../tests/support/mock-account';
 import { mockAccountClients } from '../tests/support/mock-account-clients';
+import { bundle, lambdaEnv, runDriver } from './lambda-bundle';
 
 interface Bucket {
   name: string;
@@ -72,8 +77,42 @@ function timeUnderLimits(calls: Partial<Record<ReaderOperation, number>>, share:
   return { total, phases };
 }
 
-async function main(): Promise<void> {
-  const account = mockAccount({ clusters: 50, services: 5000, ec2Every: 5, instancesPerEc2Cluster: 40, sharedEvery: 4 });
+/** The account of the issue: 5,000 services in 50 clusters, every fifth cluster on EC2 (40 instances each). */
+const SHAPE: AccountShape = { clusters: 50, services: 5000, ec2Every: 5, instancesPerEc2Cluster: 40, sharedEvery: 4 };
+
+export interface AuditFigures {
+  /** Calls recorded on the SDK clients the live reader created. */
+  api_calls: number;
+  api_calls_min: number;
+  /** The audit's own count per operation, with the fewest possible. */
+  calls: Record<string, { made: number; min: number }>;
+  findings: number;
+  /** At the documented rate limits, with the buckets to itself and with half of each left to other callers. */
+  rate_limited_seconds: number;
+  half_rate_limited_seconds: number;
+  /** The bundled audit Lambda, in a fresh process, auditing the same account and filing its findings (local DynamoDB). */
+  peak_rss_bytes: number;
+  /** Human-readable detail for `npx tsx bench/audit.ts`. */
+  lines: string[];
+}
+
+/** The bundled audit Lambda's peak RSS over one scheduled run against the mocked account. */
+async function auditPeakRss(): Promise<number> {
+  const local = await startDynalite('bench');
+  try {
+    const driver = await bundle('bench/lambda-driver.ts', 'audit-driver');
+    const scheduled = { version: '0', id: 'bench-audit', 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString(), region: REGION, resources: [], detail: {} };
+    const run = await runDriver(driver.file, { function: 'audit', events: [scheduled], snapshot: {}, lenient: false, account: SHAPE }, lambdaEnv({ ...dynamoEnv(local), AWS_REGION: REGION }));
+    if (run.failures.length > 0) throw new Error(`the bundled audit failed: ${run.failures.join('; ')}`);
+    if (run.incidentEvents === 0) throw new Error('the bundled audit published no incident event: it did not audit the mocked account');
+    return run.maxRssBytes;
+  } finally {
+    await local.stop();
+  }
+}
+
+export async function measureAudit(): Promise<AuditFigures> {
+  const account = mockAccount(SHAPE);
   const clients = mockAccountClients(account);
   const reader = liveReader({ region: REGION, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'bench' } });
   const started = performance.now();
@@ -84,23 +123,39 @@ async function main(): Promise<void> {
 
   const made = Object.values(result.summary.calls).reduce((a, b) => a + (b ?? 0), 0);
   const minimum = Object.values(account.minimum).reduce((a, b) => a + (b ?? 0), 0);
-  console.log('audit of a mocked account (bench/audit.ts)');
-  console.log(
-    `  account: ${result.summary.clusters} clusters, ${result.summary.services} services, ${result.summary.taskDefinitions} task definitions in use, ${result.summary.containerInstances} container instances; ${result.findings.length} findings (${result.summary.findings.critical} critical, ${result.summary.findings.warning} warning, ${result.summary.findings.info} info), ${result.summary.failedReads} failed reads`,
-  );
-  console.log(`  AWS calls: ${sdkCalls} on the SDK clients (audit's own count ${made}) vs minimum possible ${minimum}: ${(sdkCalls / minimum).toFixed(3)}× (target ≤ 1.05×)`);
+  const lines = [
+    `account: ${result.summary.clusters} clusters, ${result.summary.services} services, ${result.summary.taskDefinitions} task definitions in use, ${result.summary.containerInstances} container instances; ${result.findings.length} findings (${result.summary.findings.critical} critical, ${result.summary.findings.warning} warning, ${result.summary.findings.info} info), ${result.summary.failedReads} failed reads`,
+    `AWS calls: ${sdkCalls} on the SDK clients (audit's own count ${made}) vs minimum possible ${minimum}: ${(sdkCalls / minimum).toFixed(3)}× (target ≤ 1.05×)`,
+  ];
+  const calls: AuditFigures['calls'] = {};
   for (const operation of Object.keys(account.minimum) as ReaderOperation[]) {
-    console.log(`    ${operation.padEnd(32)} ${String(result.summary.calls[operation] ?? 0).padStart(5)} (minimum ${account.minimum[operation]})`);
+    calls[operation] = { made: result.summary.calls[operation] ?? 0, min: account.minimum[operation] ?? 0 };
+    lines.push(`  ${operation.padEnd(32)} ${String(calls[operation].made).padStart(5)} (minimum ${calls[operation].min})`);
   }
-  for (const [label, share] of [
-    ['the buckets to itself', 1],
-    ['half of each bucket left to other callers', 0.5],
+  const full = timeUnderLimits(result.summary.calls, 1);
+  const half = timeUnderLimits(result.summary.calls, 0.5);
+  for (const [label, { total, phases }] of [
+    ['the buckets to itself', full],
+    ['half of each bucket left to other callers', half],
   ] as const) {
-    const { total, phases } = timeUnderLimits(result.summary.calls, share);
-    console.log(`  time under the documented rate limits, ${label}: ${total.toFixed(0)} s (Lambda allows 900 s)`);
-    for (const line of phases) console.log(`    ${line}`);
+    lines.push(`time under the documented rate limits, ${label}: ${total.toFixed(0)} s (Lambda allows 900 s)`, ...phases.map((line) => `  ${line}`));
   }
-  console.log(`  (this run, mocked, no network: ${(elapsed / 1000).toFixed(1)} s)`);
+  lines.push(`(this run, mocked, no network: ${(elapsed / 1000).toFixed(1)} s)`);
+  const peak = await auditPeakRss();
+  lines.push(`the bundled audit Lambda over the same account, findings filed in a local DynamoDB: peak RSS ${(peak / 1024 / 1024).toFixed(0)} MiB`);
+  return {
+    api_calls: sdkCalls,
+    api_calls_min: minimum,
+    calls,
+    findings: result.findings.length,
+    rate_limited_seconds: full.total,
+    half_rate_limited_seconds: half.total,
+    peak_rss_bytes: peak,
+    lines,
+  };
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { lines } = await measureAudit();
+  console.log(['audit of a mocked account (bench/audit.ts)', ...lines].join('\n  '));
+}

@@ -1,6 +1,6 @@
 /**
  * Cold start. Each Lambda's bundle (built as the stack builds it) against a floor bundle that only imports and
- * constructs the SDK clients every invocation of that function needs: size, and import time in fresh Node
+ * constructs the SDK clients every invocation of that function needs (bench/functions.ts): size, and import time in fresh Node
  * processes, interleaved. Then the diagnose Lambda's import plus its first investigation of the restart-loop
  * scenario against a floor that imports and constructs only the clients that investigation uses and makes the
  * same calls (account reads through the same mocks, DynamoDB round trips to the same local server).
@@ -8,30 +8,14 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Metafile } from 'esbuild';
 import { loadScenarios } from '../cli/scenarios';
+import { FUNCTION_NAMES, type FunctionName } from '../infra/sizes';
 import { incidentTableSchema } from '../shared/incidents/store';
 import { createIncidentTable, dynamoEnv, startDynalite } from '../tests/support/dynalite';
+import { type ClientClass, functionBenches, sdkPackages } from './functions';
 import { bundle, importMs, lambdaEnv, median, runDriver, writeEntry } from './lambda-bundle';
 
-/** SDK packages by the client class the floors construct, and by the service prefix of reader operations. */
-const sdkPackages = {
-  DynamoDBClient: '@aws-sdk/client-dynamodb',
-  EventBridgeClient: '@aws-sdk/client-eventbridge',
-  SQSClient: '@aws-sdk/client-sqs',
-  SNSClient: '@aws-sdk/client-sns',
-  ECSClient: '@aws-sdk/client-ecs',
-  ElasticLoadBalancingV2Client: '@aws-sdk/client-elastic-load-balancing-v2',
-} as const;
-type ClientClass = keyof typeof sdkPackages;
+/** The client class by the service prefix of reader operations. */
 const clientOfService: Record<string, ClientClass> = { ecs: 'ECSClient', elasticloadbalancing: 'ElasticLoadBalancingV2Client' };
-
-/**
- * The clients every invocation needs: diagnose stores (DynamoDB), publishes (EventBridge) and queues (SQS);
- * notify records each alert once (DynamoDB), publishes (SNS) and queues (SQS).
- */
-export const floorClients: Record<'diagnose' | 'notify', ClientClass[]> = {
-  diagnose: ['DynamoDBClient', 'EventBridgeClient', 'SQSClient'],
-  notify: ['DynamoDBClient', 'SNSClient', 'SQSClient'],
-};
 
 export interface FunctionColdStart {
   /** The asset's code: index.mjs and the chunks it imports on demand. */
@@ -49,7 +33,7 @@ export interface FunctionColdStart {
 }
 
 export interface ColdStartFigures {
-  functions: { diagnose: FunctionColdStart; notify: FunctionColdStart };
+  functions: Record<FunctionName, FunctionColdStart>;
   /** Restart loop: import + first investigation, against its floor (ms since process start, medians). */
   first_investigation: { ms: number; floor_ms: number; ratio: number; floor_clients: string[] };
 }
@@ -79,9 +63,9 @@ function floorEntry(name: string, classes: ClientClass[]): string {
 const ROUNDS = 15;
 
 /** Median import times of a handler bundle and its floor, interleaved in fresh processes. */
-async function functionColdStart(name: 'diagnose' | 'notify'): Promise<FunctionColdStart> {
+async function functionColdStart(name: FunctionName): Promise<FunctionColdStart> {
   const handler = await bundle(`functions/${name}/handler.ts`, name);
-  const floor = await bundle(floorEntry(name, floorClients[name]), `${name}-floor`);
+  const floor = await bundle(floorEntry(name, functionBenches[name].floor), `${name}-floor`);
   const env = lambdaEnv();
   const handlerTimes: number[] = [];
   const floorTimes: number[] = [];
@@ -115,7 +99,7 @@ function investigationFloorEntry(operations: string[], dynamoCalls: number): str
     commands.set(cls, (commands.get(cls) ?? new Set()).add(`${name}Command`));
     return `await clients.${cls}.send(new ${name}Command({}));`;
   });
-  const classes = [...floorClients.diagnose, ...commands.keys()];
+  const classes = [...functionBenches.diagnose.floor, ...commands.keys()];
   const account = [...commands.keys()];
   commands.set('DynamoDBClient', new Set(['GetItemCommand']));
   commands.set('EventBridgeClient', new Set(['PutEventsCommand']));
@@ -146,7 +130,7 @@ async function firstInvestigation(): Promise<ColdStartFigures['first_investigati
     const probe = await runDriver(driver.file, input, env);
     if (probe.published.length !== 1) throw new Error(`the first restart-loop event published ${probe.published.length} incident events`);
     const floor = await bundle(investigationFloorEntry(probe.operations, local.requests.length), 'first-investigation-floor');
-    const floorClientNames = [...new Set([...floorClients.diagnose, ...probe.operations.map((o) => clientOfService[o.split(':')[0] ?? ''] ?? '')])];
+    const floorClientNames = [...new Set([...functionBenches.diagnose.floor, ...probe.operations.map((o) => clientOfService[o.split(':')[0] ?? ''] ?? '')])];
     const times: number[] = [];
     const floorTimes: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -164,8 +148,7 @@ async function firstInvestigation(): Promise<ColdStartFigures['first_investigati
 }
 
 export async function measureColdStart(): Promise<ColdStartFigures> {
-  return {
-    functions: { diagnose: await functionColdStart('diagnose'), notify: await functionColdStart('notify') },
-    first_investigation: await firstInvestigation(),
-  };
+  const functions = {} as Record<FunctionName, FunctionColdStart>;
+  for (const name of FUNCTION_NAMES) functions[name] = await functionColdStart(name);
+  return { functions, first_investigation: await firstInvestigation() };
 }

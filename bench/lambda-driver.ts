@@ -6,7 +6,8 @@
  *
  * Input (a JSON file named by BENCH_INPUT): the events, the snapshot the account reads are answered from, and
  * whether a read the snapshot lacks may take the operation's first recorded answer (a storm across services
- * the snapshot records only one of).
+ * the snapshot records only one of); or, for the audit, the shape of a mocked account that answers its reads
+ * (tests/support/mock-account.ts).
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -14,15 +15,19 @@ import type { PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { FunctionName } from '../infra/sizes';
 import type { ReaderOperation } from '../shared/reader/port';
 import { type Snapshot, snapshotReader } from '../shared/reader/snapshot';
+import type { AccountShape } from '../tests/support/mock-account';
 
 export interface DriverInput {
-  function: 'diagnose' | 'notify';
+  function: FunctionName;
   events: unknown[];
   snapshot: Snapshot;
   /** Answer a read the snapshot lacks with the operation's first recorded answer. */
   lenient: boolean;
+  /** A mocked account answering every read (the audit's): built in the driver, behind the bundle's own clients. */
+  account?: AccountShape;
 }
 
 export interface DriverResult {
@@ -31,8 +36,10 @@ export interface DriverResult {
   handledAt: number[];
   /** Peak resident set size of the process, bytes. */
   maxRssBytes: number;
-  /** Incident event details published (PutEvents entries), in order. */
+  /** Incident event details published (PutEvents entries), in order: diagnose's only (the storm feeds them to notify). */
   published: { detailType: string; detail: string }[];
+  /** Incident events published (PutEvents entries). */
+  incidentEvents: number;
   snsPublishes: number;
   /** The account reads, in order (operation names). */
   operations: string[];
@@ -86,17 +93,29 @@ for (const service of services) {
     }
   });
 }
+if (input.account) {
+  const [{ mockAccount }, { mockAccountClients }] = await Promise.all([
+    import('../tests/support/mock-account'),
+    import('../tests/support/mock-account-clients'),
+  ]);
+  mockAccountClients(mockAccount(input.account));
+}
 // The function's own outputs: what it publishes is recorded (the diagnose storm feeds the notify one).
 const published: DriverResult['published'] = [];
+// The audit of a large account publishes thousands: counted, not kept, so the result line stays small.
+let incidentEvents = 0;
 let snsPublishes = 0;
 mockClient(SQSClient).on(SendMessageCommand).resolves({ MessageId: 'bench' });
-if (input.function === 'diagnose') {
+if (input.function !== 'notify') {
   const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
   mockClient(EventBridgeClient)
     .on(PutEventsCommand)
     .callsFake(async ({ Entries = [] }: PutEventsCommandInput) => {
-      for (const entry of Entries) published.push({ detailType: entry.DetailType ?? '', detail: entry.Detail ?? '' });
-      return { FailedEntryCount: 0, Entries: Entries.map((_, i) => ({ EventId: `bench-${published.length}-${i}` })) };
+      incidentEvents += Entries.length;
+      if (input.function === 'diagnose') {
+        for (const entry of Entries) published.push({ detailType: entry.DetailType ?? '', detail: entry.Detail ?? '' });
+      }
+      return { FailedEntryCount: 0, Entries: Entries.map((_, i) => ({ EventId: `bench-${incidentEvents}-${i}` })) };
     });
 } else {
   const { PublishCommand, SNSClient } = await import('@aws-sdk/client-sns');
@@ -108,9 +127,13 @@ if (input.function === 'diagnose') {
     });
 }
 
-const { handler } = (await (input.function === 'diagnose'
-  ? import('../functions/diagnose/handler')
-  : import('../functions/notify/handler'))) as { handler: (event: unknown, context: Context) => Promise<unknown> };
+/** Each function's handler, imported only for the function this environment runs. */
+const handlers: Record<FunctionName, () => Promise<unknown>> = {
+  diagnose: () => import('../functions/diagnose/handler'),
+  notify: () => import('../functions/notify/handler'),
+  audit: () => import('../functions/audit/handler'),
+};
+const { handler } = (await handlers[input.function]()) as { handler: (event: unknown, context: Context) => Promise<unknown> };
 const loadedAt = performance.now();
 
 const context = (i: number): Context =>
@@ -142,6 +165,7 @@ const result: DriverResult = {
   handledAt,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
   published,
+  incidentEvents,
   snsPublishes,
   operations,
   failures,

@@ -7,6 +7,7 @@
  * and DynamoDB calls per event.
  */
 import { loadScenarios } from '../cli/scenarios';
+import type { FunctionName } from '../infra/sizes';
 import { INCIDENT_SOURCE } from '../shared/bot/incident-event';
 import { awsSample } from '../tests/fixtures/events';
 import { dynamoEnv, startDynalite } from '../tests/support/dynalite';
@@ -23,7 +24,8 @@ export interface StormFigures {
   storm_alerts: number;
   storm_resolutions: number;
   dynamodb_calls_per_event: number;
-  peak_rss_bytes: { diagnose: number; notify: number };
+  /** Of the functions the storm runs through. */
+  peak_rss_bytes: Partial<Record<FunctionName, number>>;
   failures: string[];
 }
 

@@ -1,41 +1,17 @@
 /**
  * `npm run bench`: one run of every bench module, printed as one table; `npm run bench -- --json` prints the
  * same figures as one JSON object. Each figure is a ratio or count from this run (machines are noisy: a ratio
- * of two things measured interleaved holds where milliseconds do not). A figure whose module is not in the
- * repository yet is null in the JSON and "not measured yet" in the table.
+ * of two things measured interleaved holds where milliseconds do not). Every function of the stack
+ * (infra/sizes.ts) gets its rows, from its entry in bench/functions.ts.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { MEMORY_MARGIN, MEMORY_MB } from '../infra/sizes';
+import { readFileSync } from 'node:fs';
+import { AUDIT_TIMEOUT_SECONDS, FUNCTION_NAMES, type FunctionName, MEMORY_MARGIN, MEMORY_MB } from '../infra/sizes';
+import { type AuditFigures, measureAudit } from './audit';
 import { type BotFigures, measureBot } from './bot';
-import { type ColdStartFigures, floorClients, measureColdStart } from './bundles';
+import { type ColdStartFigures, measureColdStart } from './bundles';
 import { type ClassifyFigures, measureClassify } from './classify';
+import { functionBenches, peakRssRuns } from './functions';
 import { measureStorm, type StormFigures } from './memory';
-
-/** What the audit bench (bench/audit.ts) reports: the audit of 5,000 services in 50 clusters. */
-interface AuditFigures {
-  api_calls: number;
-  api_calls_min: number;
-}
-
-const auditBench = new URL('./audit.ts', import.meta.url);
-
-/**
- * The audit bench of issue 10 (bench/audit.ts): through its measureAudit() when it exports one; else it is a
- * script, run in its own process, whose "AWS calls: N … minimum possible M" line is read.
- */
-async function measureAudit(): Promise<AuditFigures | null> {
-  if (!existsSync(auditBench)) return null;
-  if (readFileSync(auditBench, 'utf8').includes('export async function measureAudit')) {
-    const module = (await import(auditBench.href)) as { measureAudit: () => Promise<AuditFigures> };
-    return module.measureAudit();
-  }
-  const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(auditBench)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const calls = /AWS calls: (\d+)\b.*minimum possible (\d+)/.exec(run.stdout);
-  if (run.status !== 0 || !calls) throw new Error(`bench/audit.ts exited ${run.status} without its AWS calls line: ${run.stderr.slice(-2000)}`);
-  return { api_calls: Number(calls[1]), api_calls_min: Number(calls[2]) };
-}
 
 const progress = (what: string) => process.stderr.write(`bench: ${what}…\n`);
 
@@ -49,29 +25,42 @@ async function measure() {
   progress('the storm through the bundled Lambdas');
   const storm: StormFigures = await measureStorm();
   progress('the audit');
-  const audit = await measureAudit();
+  const audit: AuditFigures = await measureAudit();
 
-  const functionFigures = (name: 'diagnose' | 'notify') => {
+  /** A function's peak RSS, from the run its bench entry names. */
+  const peakRss = (name: FunctionName): { bytes: number | null; over: string | null; not_measured: string | null } => {
+    const source = functionBenches[name].peakRss;
+    if (typeof source !== 'string') return { bytes: null, over: null, not_measured: source.notMeasured };
+    const bytes = source === 'storm' ? storm.peak_rss_bytes[name] : audit.peak_rss_bytes;
+    if (bytes === undefined) throw new Error(`the storm does not run ${name}: bench/functions.ts names the wrong run for its peak RSS`);
+    return { bytes, over: peakRssRuns[source], not_measured: null };
+  };
+
+  const functionFigures = (name: FunctionName) => {
     const cold = coldStart.functions[name];
-    const peak = storm.peak_rss_bytes[name];
+    const peak = peakRss(name);
     return {
       bundle_bytes: cold.bundle_bytes,
       index_bytes: cold.index_bytes,
       floor_bundle_bytes: cold.floor_bundle_bytes,
-      floor_clients: floorClients[name],
+      floor_clients: functionBenches[name].floor,
       sdk_clients_bundled: cold.sdk_clients_bundled.length,
       sdk_clients_in_index: cold.sdk_clients_in_index,
       import_ms: cold.import_ms,
       floor_import_ms: cold.floor_import_ms,
       init_ratio: cold.init_ratio,
-      peak_rss_bytes: peak,
+      peak_rss_bytes: peak.bytes,
+      peak_rss_over: peak.over,
+      peak_rss_not_measured: peak.not_measured,
       memory_size_mb: MEMORY_MB[name],
-      memory_headroom: (MEMORY_MB[name] * 1024 * 1024) / peak,
+      memory_headroom: peak.bytes === null ? null : (MEMORY_MB[name] * 1024 * 1024) / peak.bytes,
     };
   };
+  const functions = {} as Record<FunctionName, ReturnType<typeof functionFigures>>;
+  for (const name of FUNCTION_NAMES) functions[name] = functionFigures(name);
 
   const report = {
-    functions: { diagnose: functionFigures('diagnose'), notify: functionFigures('notify') },
+    functions,
     first_investigation_ratio: coldStart.first_investigation.ratio,
     first_investigation: coldStart.first_investigation,
     classify_us: classify.classify_us,
@@ -80,9 +69,15 @@ async function measure() {
     explain_ms: classify.explain_ms,
     node_ms: classify.node_ms,
     explain_vs_node_ratio: classify.explain_vs_node_ratio,
-    api_calls: { ...bot.api_calls, audit: audit?.api_calls ?? null, audit_min: audit?.api_calls_min ?? null },
+    api_calls: { ...bot.api_calls, audit: audit.api_calls, audit_min: audit.api_calls_min },
     dynamodb_calls_per_delivery: bot.dynamodb_calls_per_delivery,
-    audit_api_calls_ratio: audit ? audit.api_calls / audit.api_calls_min : null,
+    audit_api_calls_ratio: audit.api_calls / audit.api_calls_min,
+    audit: {
+      calls: audit.calls,
+      findings: audit.findings,
+      rate_limited_seconds: audit.rate_limited_seconds,
+      half_rate_limited_seconds: audit.half_rate_limited_seconds,
+    },
     storm_events: storm.events,
     storm_alerts: storm.storm_alerts,
     storm_resolutions: storm.storm_resolutions,
@@ -100,7 +95,7 @@ function printTable(report: Report): void {
   const ms = (value: number) => `${value.toFixed(0)} ms`;
   const x = (ratio: number) => `${ratio.toFixed(2)}×`;
   const rows: [string, string, string, string, string][] = [];
-  for (const name of ['diagnose', 'notify'] as const) {
+  for (const name of Object.keys(report.functions) as FunctionName[]) {
     const f = report.functions[name];
     rows.push([
       `${name}: import (median of 15 fresh processes)`,
@@ -109,8 +104,12 @@ function printTable(report: Report): void {
       x(f.init_ratio),
       '≤ 1.25×',
     ]);
+    if (f.peak_rss_bytes === null || f.memory_headroom === null) {
+      rows.push([`${name}: peak RSS`, `not measured: ${f.peak_rss_not_measured}`, `memorySize ${f.memory_size_mb} MB`, '', `≥ ${MEMORY_MARGIN.toFixed(2)}×`]);
+      continue;
+    }
     rows.push([
-      `${name}: peak RSS over the storm`,
+      `${name}: peak RSS over ${f.peak_rss_over}`,
       mib(f.peak_rss_bytes),
       `memorySize ${f.memory_size_mb} MB`,
       `${x(f.memory_headroom)} headroom`,
@@ -134,7 +133,7 @@ function printTable(report: Report): void {
   ]);
   rows.push(['ecs-medic explain, whole process', ms(report.explain_ms), `node -e '': ${ms(report.node_ms)}`, x(report.explain_vs_node_ratio), '']);
   const calls = report.api_calls;
-  const scenarios: [string, number | null, number | null][] = [
+  const scenarios: [string, number, number][] = [
     ['restart loop, first incident', calls.restart_loop, calls.restart_loop_min],
     ['PENDING pileup, first incident', calls.pending, calls.pending_min],
     ['secrets (3 secrets, 2 CMKs, private subnet), first incident', calls.secrets, calls.secrets_min],
@@ -146,9 +145,15 @@ function printTable(report: Report): void {
     ['audit of 5,000 services in 50 clusters', calls.audit, calls.audit_min],
   ];
   for (const [label, count, min] of scenarios) {
-    if (count === null || min === null) rows.push([`AWS calls: ${label}`, 'not measured yet', '', '', '']);
-    else rows.push([`AWS calls: ${label}`, String(count), `minimum ${min}`, min > 0 ? x(count / min) : count === 0 ? '—' : '∞', '']);
+    rows.push([`AWS calls: ${label}`, String(count), `minimum ${min}`, min > 0 ? x(count / min) : count === 0 ? '—' : '∞', '']);
   }
+  rows.push([
+    'audit of 5,000 services in 50 clusters: time at the documented rate limits',
+    `${report.audit.rate_limited_seconds.toFixed(0)} s; ${report.audit.half_rate_limited_seconds.toFixed(0)} s with half of each bucket left to other callers`,
+    `Lambda timeout: ${AUDIT_TIMEOUT_SECONDS} s`,
+    `${x(report.audit.half_rate_limited_seconds / AUDIT_TIMEOUT_SECONDS)} (at half)`,
+    '≤ 1.00×',
+  ]);
   for (const [scenario, d] of Object.entries(report.dynamodb_calls_per_delivery)) {
     rows.push([`DynamoDB calls per delivery: ${scenario.replace('_', ' ')}`, `first ${d.first}; later ${d.later.join(', ') || '–'}`, `exact duplicate of the first: ${d.duplicate}`, '', '']);
   }

@@ -31,7 +31,7 @@ import { type EcsMedicConfig, schedulePeriodSeconds } from './config';
 import { LAMBDA_BANNER } from './lambda-bundle';
 import { diagnosePatterns, type EventPattern, incidentPattern } from './patterns';
 import { readerStatements } from './reader-policy';
-import { MEMORY_MB } from './sizes';
+import { AUDIT_TIMEOUT_SECONDS, type FunctionName, MEMORY_MB } from './sizes';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -74,9 +74,8 @@ function encryptedQueue(scope: Construct, id: string, props: sqs.QueueProps = {}
 }
 
 interface BotFunctionProps {
-  entry: string;
+  entry: FunctionName;
   description: string;
-  memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;
   deadLetterQueue: sqs.IQueue;
@@ -94,7 +93,7 @@ function botFunction(scope: Construct, id: string, props: BotFunctionProps): Nod
     description: props.description,
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
-    memorySize: props.memorySize,
+    memorySize: MEMORY_MB[props.entry],
     timeout: props.timeout,
     role,
     logGroup,
@@ -223,7 +222,6 @@ export class EcsMedicStack extends Stack {
     this.diagnose = botFunction(this, 'Diagnose', {
       entry: 'diagnose',
       description: 'ecs-medic: diagnoses ECS events and publishes incidents',
-      memorySize: MEMORY_MB.diagnose,
       timeout: DIAGNOSE_TIMEOUT,
       deadLetterQueue: this.deadLetterQueues.diagnose,
       reservedConcurrentExecutions: config.diagnoseReservedConcurrency ?? undefined,
@@ -242,7 +240,6 @@ export class EcsMedicStack extends Stack {
     this.notify = botFunction(this, 'Notify', {
       entry: 'notify',
       description: 'ecs-medic: sends incident alerts to SNS and Slack',
-      memorySize: MEMORY_MB.notify,
       timeout: Duration.seconds(30),
       deadLetterQueue: this.deadLetterQueues.notify,
       environment: {
@@ -324,9 +321,7 @@ export class EcsMedicStack extends Stack {
     const audit = botFunction(this, 'Audit', {
       entry: 'audit',
       description: 'ecs-medic: audits ECS configuration on a schedule and files findings as incidents',
-      memorySize: 1024,
-      // An account with thousands of services finishes inside one run (bench/audit.ts).
-      timeout: Duration.minutes(15),
+      timeout: Duration.seconds(AUDIT_TIMEOUT_SECONDS),
       deadLetterQueue: deadLetters,
       environment: {
         [ENV.incidentTable]: this.table.tableName,
