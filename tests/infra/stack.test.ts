@@ -3,6 +3,9 @@
  * `aws:cdk:bundling-stacks: []`; tests/infra/bundle.test.ts bundles for real).
  * The app carries the cdk-nag plugin, so every synthesis here is also a nag gate.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_OPERATIONS } from '../../shared/audit/account';
@@ -11,6 +14,7 @@ import { readerOperations } from '../../shared/reader/port';
 import { buildApp } from '../../infra/build';
 import { diagnosePatterns, EVENT_PATTERN_LIMIT, incidentPattern } from '../../infra/patterns';
 import { actionsOnAnyResource } from '../../infra/reader-policy';
+import { FUNCTION_NAMES, MEMORY_MB } from '../../infra/sizes';
 import { INCIDENT_TABLE_ACTIONS, NOTIFY_TABLE_ACTIONS } from '../../infra/stack';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -54,6 +58,18 @@ function roleStatements(resources: Record<string, Resource>, roleId: string): St
 
 const diagnoseRoleId = base.logicalId(base.stack.diagnose.role as never);
 const arnOf = (construct: { node: { defaultChild?: unknown } }) => ({ 'Fn::GetAtt': [base.logicalId(construct), 'Arn'] });
+
+describe('the functions', () => {
+  it('deploys one Lambda per function of infra/sizes.ts (the list the bench reports), each a functions/<name>/handler.ts sized from it', () => {
+    const functionsDir = join(dirname(fileURLToPath(import.meta.url)), '../../functions');
+    const handlers = readdirSync(functionsDir).filter((name) => existsSync(join(functionsDir, name, 'handler.ts')));
+    expect([...FUNCTION_NAMES].sort()).toEqual(handlers.sort());
+    const deployed = Object.values(base.resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => [(r.Properties.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME, r.Properties.MemorySize]);
+    expect(Object.fromEntries(deployed)).toEqual(Object.fromEntries(FUNCTION_NAMES.map((name) => [`ecs-medic-${name}`, MEMORY_MB[name]])));
+  });
+});
 
 describe('EventBridge rules', () => {
   it('deploys the very pattern objects the fixture tests match, on the default bus', () => {
