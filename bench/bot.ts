@@ -125,6 +125,8 @@ export interface DynamoDeliveryFigures {
 export interface BotFigures {
   api_calls: ApiCallFigures;
   dynamodb_calls_per_delivery: Record<string, DynamoDeliveryFigures>;
+  /** Incidents a scenario's events opened besides the one of its own rule, as "rule (trigger)". */
+  other_incidents: Record<string, string[]>;
 }
 
 export async function measureBot(): Promise<BotFigures> {
@@ -155,6 +157,7 @@ export async function measureBot(): Promise<BotFigures> {
 
   const scenarios = new Map(loadScenarios().map((s) => [s.id, s]));
   const dynamo: Record<string, DynamoDeliveryFigures> = {};
+  const others: Record<string, string[]> = {};
   const figures: Partial<ApiCallFigures> = { duplicate_delivery: 0, duplicate_delivery_min: 0, repeat: 0, repeat_min: 0 };
 
   // Restart loop; PENDING pileup; secrets (3 secrets, 2 CMKs, private subnet); failed deployment (breaker failure, then its rollback).
@@ -190,11 +193,22 @@ export async function measureBot(): Promise<BotFigures> {
     const duplicate = accountCalls();
     dynamo[key] = { first: dynamoPerEvent[opening] ?? 0, later: dynamoPerEvent.slice(opening + 1), duplicate: local.requests.length };
     figures.duplicate_delivery = Math.max(figures.duplicate_delivery ?? 0, duplicate);
-    const incidents = eventBridge.commandCalls(PutEventsCommand).length;
-    if (incidents !== 1) throw new Error(`${id}: ${incidents} incident events published for one incident`);
+    const incidents = eventBridge.commandCalls(PutEventsCommand).map(
+      (call) =>
+        JSON.parse(call.args[0].input.Entries?.[0]?.Detail ?? '{}') as {
+          finding: { rule: string; unchecked: { reason: string }[] };
+          trigger: { detailType: string; eventName?: string };
+        },
+    );
+    const rule = scenario.expect[0]?.rule;
+    const own = incidents.filter((incident) => incident.finding.rule === rule).length;
+    if (own !== 1) throw new Error(`${id}: ${own} incident events of ${rule} published for one incident`);
+    // Reported, not hidden: another rule's incident is a second alert for the same scenario.
+    others[key] = incidents
+      .filter((incident) => incident.finding.rule !== rule)
+      .map(({ finding, trigger }) => `${finding.rule} (${[trigger.detailType, trigger.eventName].filter(Boolean).join(' ')})`);
     // Honest counts only: a read the snapshot could not answer would be a call the real account might not need.
-    for (const call of eventBridge.commandCalls(PutEventsCommand)) {
-      const { finding } = JSON.parse(call.args[0].input.Entries?.[0]?.Detail ?? '{}') as { finding: { unchecked: { reason: string }[] } };
+    for (const { finding } of incidents) {
       const unanswered = finding.unchecked.filter((u) => u.reason.startsWith('NotInSnapshot'));
       if (unanswered.length > 0) throw new Error(`${id}: reads missing from the snapshot: ${JSON.stringify(unanswered)}`);
     }
@@ -215,7 +229,7 @@ export async function measureBot(): Promise<BotFigures> {
     }
   }
   await local.stop();
-  return { api_calls: figures as ApiCallFigures, dynamodb_calls_per_delivery: dynamo };
+  return { api_calls: figures as ApiCallFigures, dynamodb_calls_per_delivery: dynamo, other_incidents: others };
 
 
 }

@@ -71,6 +71,7 @@ async function measure() {
     explain_vs_node_ratio: classify.explain_vs_node_ratio,
     api_calls: { ...bot.api_calls, audit: audit.api_calls, audit_min: audit.api_calls_min },
     dynamodb_calls_per_delivery: bot.dynamodb_calls_per_delivery,
+    other_incidents: bot.other_incidents,
     audit_api_calls_ratio: audit.api_calls / audit.api_calls_min,
     audit: {
       calls: audit.calls,
@@ -154,6 +155,9 @@ function printTable(report: Report): void {
     `${x(report.audit.half_rate_limited_seconds / AUDIT_TIMEOUT_SECONDS)} (at half)`,
     '≤ 1.00×',
   ]);
+  for (const [scenario, incidents] of Object.entries(report.other_incidents)) {
+    if (incidents.length > 0) rows.push([`incidents besides the scenario's own: ${scenario.replace('_', ' ')}`, incidents.join('; '), 'want none', '', '']);
+  }
   for (const [scenario, d] of Object.entries(report.dynamodb_calls_per_delivery)) {
     rows.push([`DynamoDB calls per delivery: ${scenario.replace('_', ' ')}`, `first ${d.first}; later ${d.later.join(', ') || '–'}`, `exact duplicate of the first: ${d.duplicate}`, '', '']);
   }
