@@ -45,6 +45,8 @@ export interface FlowOutcome {
   /** Rule ids, one per incident, for the dashboard metrics. */
   opened: string[];
   repeated: string[];
+  /** Rule ids of findings that add nothing to an incident already open for the service (not recorded). */
+  covered: string[];
   resolved: string[];
   rechecksScheduled: number;
 }
@@ -117,7 +119,7 @@ function incidentKeys(candidate: Candidate): { fingerprint: string; serviceKey: 
 export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
   const { store, publish, deadLetter, scheduleRecheck, clock, logger, recheckClaimSeconds } = dependencies;
   const rules = dependencies.rules ?? catalogue;
-  const outcome = (status: FlowOutcome['status']): FlowOutcome => ({ status, opened: [], repeated: [], resolved: [], rechecksScheduled: 0 });
+  const outcome = (status: FlowOutcome['status']): FlowOutcome => ({ status, opened: [], repeated: [], covered: [], resolved: [], rechecksScheduled: 0 });
 
   async function reject(raw: unknown, reason: string, attributes: Record<string, unknown> = {}): Promise<FlowOutcome> {
     logger.warn('event rejected: sent to the dead-letter queue', { reason, ...attributes });
@@ -161,6 +163,18 @@ export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
     incident: IncidentRecord;
   }
 
+  /**
+   * A service warning no rule recognises (SERVICE_TASK_START_IMPAIRED carries no reason) says only that the
+   * service's tasks keep failing; while an incident of the service is open, its tasks' own events named why,
+   * and a second alert would announce the same failure again. One query of the open-by-service index.
+   */
+  async function coveredByOpenIncident(candidate: Candidate, fingerprint: string, serviceKey: string | undefined): Promise<boolean> {
+    if (candidate.detection.specificity !== 'unrecognised' || candidate.signal.kind !== 'service-action' || !serviceKey) return false;
+    const open = (await store.openFingerprints(serviceKey)).filter((other) => other !== fingerprint);
+    if (open.length > 0) logger.info('service warning covered by the incident open for its service', { serviceKey, open, trigger: candidate.signal.source });
+    return open.length > 0;
+  }
+
   /** Record every candidate first (no reads); investigate and announce only the openings this delivery holds. */
   async function report(
     candidates: Candidate[],
@@ -176,6 +190,10 @@ export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
     let duplicates = 0;
     for (const candidate of candidates) {
       const { fingerprint, serviceKey } = incidentKeys(candidate);
+      if (await coveredByOpenIncident(candidate, fingerprint, serviceKey)) {
+        result.covered.push(candidate.rule.meta.id);
+        continue;
+      }
       const request = { fingerprint, serviceKey, deliveryId, eventTime, leaseUntil };
       let recorded = await store.recordFinding(request);
       if (recorded.status === 'resolution-pending') {

@@ -142,7 +142,7 @@ describe('diagnose flow', () => {
     const { flow, reads, dynamoBeforeFirstRead, incident } = await setup();
     const outcome = await flow.handleEvent(loopEvent(1), invocation());
 
-    expect(outcome).toEqual({ status: 'processed', opened: ['health-check-grace-period'], repeated: [], resolved: [], rechecksScheduled: 0 });
+    expect(outcome).toEqual({ status: 'processed', opened: ['health-check-grace-period'], repeated: [], covered: [], resolved: [], rechecksScheduled: 0 });
     // One conditional write opens it and makes this delivery its announcer, before the account is read.
     expect(dynamoBeforeFirstRead()).toEqual(['UpdateItem']);
     // Then: record the announcement, and look for a steady state of the service that came first: 3 calls in all.
@@ -194,6 +194,7 @@ describe('diagnose flow', () => {
       status: 'processed',
       opened: [],
       repeated: ['health-check-grace-period'],
+      covered: [],
       resolved: [],
       rechecksScheduled: 0,
     });
@@ -202,6 +203,27 @@ describe('diagnose flow', () => {
     expect(local.requests).toEqual(['UpdateItem']);
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     expect(await incident()).toMatchObject({ state: 'open', occurrences: 2 });
+  });
+
+  it("SERVICE_TASK_START_IMPAIRED adds no second alert while the service's incident is open; with none open it alerts", async () => {
+    const { flow } = await setup();
+    await flow.handleEvent(loopEvent(1), invocation());
+    local.resetRequests();
+    const impaired = (id: string) => serviceEvent('service-action-service-task-start-impaired', `a0b1c2d3-0000-4000-8000-${id}`, now.toISOString());
+
+    expect(await flow.handleEvent(impaired('0000000000a1'), invocation())).toMatchObject({ opened: [], repeated: [], covered: ['unrecognised-failure'] });
+    // One query of the open-by-service index, nothing written.
+    expect(local.requests).toEqual(['Query']);
+    expect(published()).toHaveLength(1);
+
+    await flow.handleEvent(serviceEvent('service-action-service-steady-state', 'a0b1c2d3-0000-4000-8000-0000000000a2', now.toISOString()), invocation());
+    now = new Date(now.getTime() + 60_000);
+    expect(await flow.handleEvent(impaired('0000000000a3'), invocation())).toMatchObject({ opened: ['unrecognised-failure'], covered: [] });
+    expect(published().map((d) => [d.state, d.finding.rule])).toEqual([
+      ['opened', 'health-check-grace-period'],
+      ['resolved', 'health-check-grace-period'],
+      ['opened', 'unrecognised-failure'],
+    ]);
   });
 
   it('a failed deployment and its rollback are one incident: one alert naming the root cause, within the read budget', async () => {
@@ -553,7 +575,7 @@ describe('diagnose flow', () => {
     await flow.handleEvent(pendingTaskEvent('b0000000-0000-4000-8000-000000000002'), invocation());
     await flow.handleEvent(pendingTaskEvent('b0000000-0000-4000-8000-000000000003', 'api'), invocation());
 
-    expect(first).toEqual({ status: 'processed', opened: [], repeated: [], resolved: [], rechecksScheduled: 1 });
+    expect(first).toEqual({ status: 'processed', opened: [], repeated: [], covered: [], resolved: [], rechecksScheduled: 1 });
     expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 2);
     expect(sentTo(RECHECK_URL)).toHaveLength(2);
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);

@@ -22,6 +22,7 @@ describe('diagnose metrics', () => {
       status: 'processed',
       opened: ['health-check-grace-period'],
       repeated: ['essential-container-exited', 'essential-container-exited'],
+      covered: [],
       resolved: [],
       rechecksScheduled: 0,
     });
@@ -47,8 +48,8 @@ describe('diagnose metrics', () => {
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ecs-medic-diagnose' });
-    recordOutcome(metrics, { status: 'duplicate', opened: [], repeated: [], resolved: [], rechecksScheduled: 0 });
-    recordOutcome(metrics, { status: 'rejected', opened: [], repeated: [], resolved: [], rechecksScheduled: 0 });
+    recordOutcome(metrics, { status: 'duplicate', opened: [], repeated: [], covered: [], resolved: [], rechecksScheduled: 0 });
+    recordOutcome(metrics, { status: 'rejected', opened: [], repeated: [], covered: [], resolved: [], rechecksScheduled: 0 });
     metrics.publishStoredMetrics();
     expect(emitted(log)).toEqual([expect.objectContaining({ DuplicateDelivery: 1, EventRejected: 1 })]);
   });
