@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * The import rules of the catalogue: a rule folder imports no other rule folder
  * (knowledge several rules share lives in shared/facts/), shared/facts/ imports
  * no rule folder (or it would join two rules by the back door), neither
- * reaches the account except through the reader port, and neither imports the
+ * reaches the account except through the reader port (and a remedy through the writer port), and neither imports the
  * catalogue or the engine (another rule's verdict comes from context.classify).
  */
 
@@ -51,6 +51,7 @@ function violations(file: string, source: string): string[] {
     if (!specifier.startsWith('.')) continue;
     const target = normalize(join(dirname(file), specifier)).split(sep).join('/');
     if (target.startsWith('shared/reader/') && target !== 'shared/reader/port') why('a reader other than the port');
+    if (target.startsWith('shared/writer/') && target !== 'shared/writer/port') why('a writer other than the port: a remedy changes the account through the port it is given');
     if (target === 'shared/rules/catalogue' || target === 'shared/diagnose') why('the catalogue or the engine: ask context.classify what another rule makes of a text');
     const targetRule = ruleFolderOf(target);
     if (targetRule !== undefined && targetRule !== ownRule) {
@@ -90,6 +91,7 @@ describe('layout', () => {
     expect(flagged("export { taskOf } from '../image-pull-failure/network';")).toBe(1);
     expect(flagged("const rule = await import('../spot-interruption/index');")).toBe(1);
     expect(flagged("import { LiveReader } from '../../reader/live';")).toBe(1);
+    expect(flagged("import { liveWriter } from '../../writer/live';")).toBe(1);
     expect(flagged("import { ECSClient } from '@aws-sdk/client-ecs';")).toBe(1);
     expect(flagged("import { catalogue } from '../catalogue';")).toBe(1);
     expect(flagged("import { detect } from '../../diagnose';")).toBe(1);
@@ -99,6 +101,7 @@ describe('layout', () => {
     expect(flagged("import { readService } from '../../facts/service-placement';")).toBe(0);
     expect(flagged("import type { InvestigationContext } from '../rule';")).toBe(0);
     expect(flagged("import type { ReaderOperation } from '../../reader/port';")).toBe(0);
+    expect(flagged("import type { AccountWriter } from '../../writer/port';")).toBe(0);
     expect(flagged("import type { Service } from '@aws-sdk/client-ecs';")).toBe(0);
   });
 });

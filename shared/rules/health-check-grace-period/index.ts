@@ -18,6 +18,7 @@ import {
   targetGroupWindow,
   targetsNow,
 } from './start-up';
+import { LOOP_ONGOING, otherContainerCauses, otherElbCauses, recommendationEvidence } from './verdict';
 
 /**
  * Seed footgun 3. ECS stops a service task that fails its load balancer or
@@ -55,11 +56,6 @@ interface HealthCheckDetection extends Detection {
   kind: HealthCheckKind;
   targetGroups: string[];
 }
-
-const otherElbCauses =
-  'The same message also comes from: an app that is genuinely unhealthy (crashes, errors or hangs on the health-check path), a target group that checks the wrong path or port, a task security group that does not let the load balancer in on the container port, or a container too small (CPU/memory) to answer within the timeout.';
-const otherContainerCauses =
-  'The same message also comes from: a health-check command that cannot succeed (curl or wget missing from the image, localhost vs 127.0.0.1, the wrong port), an app that is genuinely unhealthy, or a container too small (CPU/memory) to answer within the timeout.';
 
 function explanationFor(kind: HealthCheckKind): string {
   return kind === 'elb'
@@ -151,7 +147,7 @@ function loopState(f: Findings): { ongoing: boolean; text: string } {
   // Still short of desired after repeated kills, or a target failing its checks right now.
   const ongoing = f.killed.length >= 1 && ((f.killed.length >= 2 && running < desired) || failingNow > 0);
   const state = ongoing
-    ? `The loop is ongoing: ${running} of ${desired} desired tasks are running${failingNow > 0 ? `, and ${failingNow} target(s) are failing or still in their first health checks now` : ''}.`
+    ? `${LOOP_ONGOING} ${running} of ${desired} desired tasks are running${failingNow > 0 ? `, and ${failingNow} target(s) are failing or still in their first health checks now` : ''}.`
     : running >= desired
       ? `The service is at its desired count (${running} of ${desired}) now, so the loop may have ended.`
       : `${running} of ${desired} desired tasks are running.`;
@@ -204,7 +200,7 @@ function refine(kind: HealthCheckKind, f: Findings, evidence: Evidence[]): Refin
     kind === 'container' && seconds !== undefined
       ? `\nand in the task definition set the container's "healthCheck": { …, "startPeriod": ${Math.min(seconds, 300)} } (at most 300), then register the revision and update the service.`
       : '';
-  if (recommendation) evidence.push({ source: 'ecs-medic', observed: `recommended grace period ${seconds} s; basis: ${recommendation.basis}` });
+  if (recommendation) evidence.push(recommendationEvidence(recommendation.seconds, recommendation.basis));
   return {
     severity,
     evidence,
