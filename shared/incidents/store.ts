@@ -147,12 +147,12 @@ export interface DynamoIncidentStoreOptions {
   seenPerGeneration?: number;
 }
 
-function isConditionFailure(error: unknown): boolean {
+export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 /** Runs a conditional write; undefined when its condition did not hold. */
-async function conditionally<T>(write: Promise<T>): Promise<T | undefined> {
+export async function conditionally<T>(write: Promise<T>): Promise<T | undefined> {
   try {
     return await write;
   } catch (error) {

@@ -56,6 +56,8 @@ export type Plan<C> =
       change: C;
       /** The change as a verb phrase: "raise the grace period of service web from 30 s to 90 s". */
       summary: string;
+      /** The same, done: "raised the grace period of service web from 30 s to 90 s". */
+      did: string;
       values: ValueChange[];
       /** AWS CLI commands that put back what was there. */
       undo: string[];

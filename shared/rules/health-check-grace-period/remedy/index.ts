@@ -83,6 +83,7 @@ export default defineRemedy<GraceFacts, GraceChange>({
       kind: 'change',
       change,
       summary: `raise the grace period of service ${name} from ${current} s to ${target} s${capped}`,
+      did: `raised the grace period of service ${name} from ${current} s to ${target} s${capped}`,
       values: [{ target: `service ${name} healthCheckGracePeriodSeconds`, before: String(current), after: String(target) }],
       undo: [updateCommand(change, current)],
       templateLines: [

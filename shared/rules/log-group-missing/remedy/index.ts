@@ -76,6 +76,7 @@ export default defineRemedy<LogGroupFacts, LogGroupChange>({
       };
     }
     const names = missing.map((g) => g.name).join(', ');
+    const settings = `retention ${bounds.retentionDays} days${bounds.kmsKeyId ? ', encrypted with the configured KMS key' : ''}`;
     return {
       kind: 'change',
       change: {
@@ -85,7 +86,8 @@ export default defineRemedy<LogGroupFacts, LogGroupChange>({
         account: incident.account,
         tags: { 'created-by': 'ecs-medic', why: tagValue(`rule log-group-missing incident ${incident.fingerprint} opened ${incident.firstSeen}`) },
       },
-      summary: `create log group ${names} (retention ${bounds.retentionDays} days${bounds.kmsKeyId ? ', encrypted with the configured KMS key' : ''})`,
+      summary: `create log group ${names} (${settings})`,
+      did: `created log group ${names} (${settings})`,
       values: missing.map((g) => ({ target: `log group ${g.name} (${g.region})`, before: 'does not exist', after: `exists, retention ${bounds.retentionDays} days` })),
       undo: missing.map(deleteCommand),
       templateLines: missing.flatMap((g) => [
