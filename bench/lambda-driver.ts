@@ -132,6 +132,7 @@ const handlers: Record<FunctionName, () => Promise<unknown>> = {
   diagnose: () => import('../functions/diagnose/handler'),
   notify: () => import('../functions/notify/handler'),
   audit: () => import('../functions/audit/handler'),
+  remediate: () => import('../functions/remediate/handler'),
 };
 const { handler } = (await handlers[input.function]()) as { handler: (event: unknown, context: Context) => Promise<unknown> };
 const loadedAt = performance.now();

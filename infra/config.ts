@@ -5,6 +5,7 @@
  * comma-separated text. A bad value fails synthesis with the key's name.
  */
 import type { Node } from 'constructs';
+import { parseRemediation, type RemediationConfig } from '../shared/remedy/config';
 
 export interface EcsMedicConfig {
   /** Email addresses subscribed to the alert topic (each confirms by email once). */
@@ -26,6 +27,8 @@ export interface EcsMedicConfig {
   auditSchedule: string | null;
   /** Cluster names or ARNs the scheduled audit covers; `clusters` unless given (empty: every cluster). */
   auditClusters: string[];
+  /** What remedies may do (shared/remedy/config.ts); every action off deploys no remediate function. */
+  remediation: RemediationConfig;
 }
 
 export const CONTEXT_DEFAULTS = {
@@ -69,6 +72,17 @@ function clusterList(node: Node, key: string): string[] {
   return clusters;
 }
 
+/** From cdk.json an object; from `-c remediation=…` its JSON text. */
+function remediationFromContext(value: unknown): RemediationConfig {
+  if (typeof value !== 'string') return parseRemediation(value, 'context remediation');
+  try {
+    return parseRemediation(JSON.parse(value), 'context remediation');
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new Error(`context remediation must be a JSON object, is ${JSON.stringify(value)}`);
+    throw error;
+  }
+}
+
 export function configFromContext(node: Node): EcsMedicConfig {
   const alertEmails = list(node, 'alertEmails');
   const invalidEmail = alertEmails.find((email) => !/^[^@\s]+@[^@\s]+$/.test(email));
@@ -96,5 +110,6 @@ export function configFromContext(node: Node): EcsMedicConfig {
         : wholeNumber(node, 'diagnoseReservedConcurrency', 1, 1000),
     auditSchedule: schedule === 'none' ? null : schedule,
     auditClusters: auditClusters.length > 0 ? auditClusters : clusters,
+    remediation: remediationFromContext(node.tryGetContext('remediation')),
   };
 }

@@ -5,12 +5,16 @@
  * statements the diagnose role receives, so a new wildcard is a new finding.
  */
 import { type App, type Stack, Validations } from 'aws-cdk-lib';
+import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { AUDIT_OPERATIONS } from '../shared/audit/account';
 import type { ReaderOperation } from '../shared/reader/port';
+import { REMEDY_ACTIONS } from '../shared/remedy/config';
+import { remediationReads } from '../shared/remedy/flow';
 import { readerStatements } from './reader-policy';
 import type { EcsMedicStack } from './stack';
+import { writerStatements } from './writer-policy';
 
 export function addNagChecks(app: App): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
@@ -43,26 +47,38 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
 }
 
-/** Each wildcard resource of a role's reader statements, acknowledged on that role with its reason. */
-function acknowledgeReaderWildcards(stack: EcsMedicStack, role: IConstruct, clusterNames: readonly string[], only?: readonly ReaderOperation[]): void {
-  for (const statement of readerStatements(stack as Stack, clusterNames, only)) {
+/** Each wildcard resource of statements a role receives, acknowledged on that role with its reason. */
+function acknowledgeWildcards(stack: EcsMedicStack, role: IConstruct, statements: readonly PolicyStatement[], reason: (resource: string, actions: string[]) => string): void {
+  for (const statement of statements) {
     const json = stack.resolve(statement.toStatementJson()) as { Action: string | string[]; Resource: unknown };
     const actions = ([] as string[]).concat(json.Action);
     for (const resource of ([] as unknown[]).concat(json.Resource).map(nagText)) {
-      if (resource.includes('*')) acknowledge(role, `AwsSolutions-IAM5[Resource::${resource}]`, wildcardReason(resource, actions));
+      if (resource.includes('*')) acknowledge(role, `AwsSolutions-IAM5[Resource::${resource}]`, reason(resource, actions));
     }
   }
 }
 
+function acknowledgeReaderWildcards(stack: EcsMedicStack, role: IConstruct, clusterNames: readonly string[], only?: readonly ReaderOperation[]): void {
+  acknowledgeWildcards(stack, role, readerStatements(stack as Stack, clusterNames, only), wildcardReason);
+}
+
+/** Why the remediate role may change any of these: which one is known from the incident only, and each is bounded by a condition or a prefix. */
+function writerReason(_resource: string, actions: string[]): string {
+  return actions.includes('ecs:UpdateService')
+    ? `${actions.join(', ')}: any service of the watched clusters, but only one whose opt-in tag (aws:ResourceTag condition) lists the action; the service to repair is known from the incident only.`
+    : `${actions.join(', ')}: log groups under an allowed name prefix (context remediation.logGroupPrefixes), in any Region because a container's awslogs-region may differ from the bot's.`;
+}
+
 export function acknowledgeNagFindings(stack: EcsMedicStack): void {
-  for (const fn of [stack.diagnose, stack.notify, ...(stack.audit ? [stack.audit] : [])]) {
+  for (const fn of [stack.diagnose, stack.notify, ...(stack.audit ? [stack.audit] : []), ...(stack.remediate ? [stack.remediate] : [])]) {
     acknowledge(
       fn,
       'AwsSolutions-L1',
       'nodejs22.x is the runtime the bot is built and tested for (esbuild target node22, Powertools and middy 6 support); the move to nodejs24.x is a deliberate upgrade, not a synth-time default.',
     );
   }
-  for (const queue of [stack.deadLetterQueues.diagnose, stack.deadLetterQueues.notify, ...(stack.deadLetterQueues.audit ? [stack.deadLetterQueues.audit] : [])]) {
+  const { diagnose, notify, audit, remediate } = stack.deadLetterQueues;
+  for (const queue of [diagnose, notify, ...(audit ? [audit] : []), ...(remediate ? [remediate] : [])]) {
     acknowledge(
       queue,
       'AwsSolutions-SQS3',
@@ -76,5 +92,12 @@ export function acknowledgeNagFindings(stack: EcsMedicStack): void {
     const auditRole = stack.audit.role;
     if (!auditRole) throw new Error('the audit function has no role');
     acknowledgeReaderWildcards(stack, auditRole, stack.auditClusterNames, AUDIT_OPERATIONS);
+  }
+  if (stack.remediate) {
+    const remediateRole = stack.remediate.role;
+    if (!remediateRole) throw new Error('the remediate function has no role');
+    const { remediation } = stack.config;
+    acknowledgeReaderWildcards(stack, remediateRole, stack.clusterNames, remediationReads(REMEDY_ACTIONS.filter((action) => remediation.modes[action] !== 'off')));
+    acknowledgeWildcards(stack, remediateRole, writerStatements(stack as Stack, stack.clusterNames, remediation), writerReason);
   }
 }

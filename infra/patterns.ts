@@ -7,6 +7,7 @@
  * and $or (tests/support/event-pattern.ts implements exactly these).
  */
 import { INCIDENT_DETAIL_TYPE, INCIDENT_SOURCE } from '../shared/bot/incident-event';
+import { REMEDY_DETAIL_TYPE } from '../shared/remedy/outcome';
 import { featureMinimums } from '../shared/facts/agent-features';
 import { compareVersions, parseVersion } from '../shared/facts/versions';
 import { currentPlatform } from '../shared/facts/platforms';
@@ -294,8 +295,17 @@ export function diagnosePatterns(options: PatternOptions): Record<string, EventP
   ]);
 }
 
-/** Incident events the diagnose Lambda publishes (opened and resolved) → the notify Lambda. */
+/** Incident events the diagnose Lambda publishes (opened and resolved), and remedy outcomes → the notify Lambda. */
 export const incidentPattern: EventPattern = {
   source: [INCIDENT_SOURCE],
-  'detail-type': [INCIDENT_DETAIL_TYPE],
+  'detail-type': [INCIDENT_DETAIL_TYPE, REMEDY_DETAIL_TYPE],
 };
+
+/** Opened incidents of the rules whose remedy is not off → the remediate Lambda. Its own outcomes never match: no loop. */
+export function remedyIncidentPattern(rules: readonly string[]): EventPattern {
+  return {
+    source: [INCIDENT_SOURCE],
+    'detail-type': [INCIDENT_DETAIL_TYPE],
+    detail: { state: ['opened'], finding: { rule: [...rules] } },
+  };
+}

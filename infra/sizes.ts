@@ -4,9 +4,10 @@
  * diagnose 91–110 MiB, notify 65–72 MiB across runs when set), rounded up to 64 MB: room for the clients a storm
  * of one rule does not load (EC2's is the largest) and for larger accounts' answers. audit: it holds a whole
  * Region's services and task definitions at once (270 MiB over the audit of 5,000 services, bench/audit.ts),
- * and Lambda's CPU share grows with memory (the others mostly wait on AWS APIs).
+ * and Lambda's CPU share grows with memory (the others mostly wait on AWS APIs). remediate: one incident at a
+ * time, with ECS and CloudWatch Logs besides its own clients; sized like diagnose, its peak not measured yet.
  */
-export const MEMORY_MB = { diagnose: 256, notify: 192, audit: 1024 } as const;
+export const MEMORY_MB = { diagnose: 256, notify: 192, audit: 1024, remediate: 256 } as const;
 
 export type FunctionName = keyof typeof MEMORY_MB;
 

@@ -27,11 +27,16 @@ import { AUDIT_OPERATIONS } from '../shared/audit/account';
 import { ENV } from '../shared/bot/config';
 import { incidentTableSchema } from '../shared/incidents/store';
 import { ALERT_KEY_PREFIX } from '../shared/notify/once';
+import { REMEDY_ACTIONS, type RemediationConfig } from '../shared/remedy/config';
+import { remediationReads } from '../shared/remedy/flow';
+import { LEDGER_KEY_PREFIX } from '../shared/remedy/ledger';
+import { remedies } from '../shared/rules/remedies';
 import { type EcsMedicConfig, schedulePeriodSeconds } from './config';
 import { LAMBDA_BANNER } from './lambda-bundle';
-import { diagnosePatterns, type EventPattern, incidentPattern } from './patterns';
+import { diagnosePatterns, type EventPattern, incidentPattern, remedyIncidentPattern } from './patterns';
 import { readerStatements } from './reader-policy';
 import { AUDIT_TIMEOUT_SECONDS, type FunctionName, MEMORY_MB } from './sizes';
+import { writerStatements } from './writer-policy';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,6 +44,8 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const INCIDENT_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
 /** What Powertools idempotency sends for notify's delivery records. */
 export const NOTIFY_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** What the remediation ledger (shared/remedy/ledger.ts) sends: conditional updates and the reads around them. */
+export const LEDGER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /**
  * EventBridge → Lambda delivery: retried with backoff, then kept in the DLQ. Past two hours an ECS event is
@@ -143,15 +150,18 @@ export class EcsMedicStack extends Stack {
   readonly table: dynamodb.Table;
   readonly recheckQueue: sqs.Queue;
   /** Dead-letter queues, by what they catch. */
-  readonly deadLetterQueues: { diagnose: sqs.Queue; notify: sqs.Queue; recheck: sqs.Queue; audit?: sqs.Queue };
+  readonly deadLetterQueues: { diagnose: sqs.Queue; notify: sqs.Queue; recheck: sqs.Queue; audit?: sqs.Queue; remediate?: sqs.Queue };
   /** The scheduled configuration audit; absent with context auditSchedule "none". */
   readonly audit: NodejsFunction | undefined;
+  /** The remedies of opened incidents; absent when every action's mode is off. */
+  readonly remediate: NodejsFunction | undefined;
   readonly diagnoseRules: events.Rule[];
   readonly incidentRule: events.Rule;
   /** The watched clusters' names (context `clusters` may give ARNs); empty for every cluster. */
   readonly clusterNames: string[];
   /** The audited clusters' names (context `auditClusters`, else `clusters`); empty for every cluster. */
   readonly auditClusterNames: string[];
+  readonly config: EcsMedicConfig;
 
   constructor(scope: Construct, id: string, props: EcsMedicStackProps) {
     super(scope, id, props);
@@ -159,6 +169,7 @@ export class EcsMedicStack extends Stack {
     const names = (clusters: string[]) => clusters.map((c) => (c.startsWith('arn:') ? c.slice(c.lastIndexOf('/') + 1) : c));
     this.clusterNames = names(config.clusters);
     this.auditClusterNames = names(config.auditClusters);
+    this.config = config;
 
     // Incident store: schema owned by shared/incidents/store.ts.
     this.table = new dynamodb.Table(this, 'IncidentTable', {
@@ -302,6 +313,7 @@ export class EcsMedicStack extends Stack {
     });
 
     this.audit = config.auditSchedule ? this.addAudit(config.auditSchedule) : undefined;
+    this.remediate = this.addRemediation(config.remediation);
 
     this.addAlarms();
     this.addDashboard();
@@ -348,6 +360,50 @@ export class EcsMedicStack extends Stack {
     return audit;
   }
 
+  /**
+   * The remediate Lambda, on opened incidents of the rules whose action is not off. Its role holds the only
+   * write permissions toward the account in the stack, and only for the actions whose mode is on
+   * (infra/writer-policy.ts): UpdateService on services tagged for it, log groups under the allowed prefixes.
+   */
+  private addRemediation(remediation: RemediationConfig): NodejsFunction | undefined {
+    const active = REMEDY_ACTIONS.filter((action) => remediation.modes[action] !== 'off');
+    if (active.length === 0) return undefined;
+    const deadLetters = encryptedQueue(this, 'RemediateDeadLetters');
+    this.deadLetterQueues.remediate = deadLetters;
+    const remediate = botFunction(this, 'Remediate', {
+      entry: 'remediate',
+      description: 'ecs-medic: repairs opened incidents within the configured guardrails (grace period, log group)',
+      timeout: Duration.seconds(60),
+      deadLetterQueue: deadLetters,
+      environment: {
+        [ENV.incidentTable]: this.table.tableName,
+        [ENV.eventBus]: 'default',
+        [ENV.deadLetterQueueUrl]: deadLetters.queueUrl,
+        [ENV.remediation]: JSON.stringify(remediation),
+      },
+    });
+    for (const statement of readerStatements(this, this.clusterNames, remediationReads(active))) remediate.addToRolePolicy(statement);
+    for (const statement of writerStatements(this, this.clusterNames, remediation)) remediate.addToRolePolicy(statement);
+    remediate.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })] }),
+    );
+    // Its ledger items only (cool-downs and budgets): keys `remedy#…`.
+    remediate.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: LEDGER_TABLE_ACTIONS,
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${LEDGER_KEY_PREFIX}#*`] } },
+      }),
+    );
+    remediate.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetters.queueArn] }));
+    new events.Rule(this, 'RemedyIncidents', {
+      description: 'ecs-medic: opened incidents with a remedy → remediate',
+      eventPattern: cdkEventPattern(remedyIncidentPattern(active.map((action) => remedies[action].rule))),
+      targets: [new LambdaFunction(remediate, { deadLetterQueue: deadLetters, ...TARGET_RETRY })],
+    });
+    return remediate;
+  }
+
   private addAlarms(): void {
     const action = new SnsAction(this.topic);
     const alarm = (id: string, metric: cloudwatch.Metric, description: string) =>
@@ -372,6 +428,10 @@ export class EcsMedicStack extends Stack {
     if (this.audit && this.deadLetterQueues.audit) {
       deadLetters('AuditDeadLettersAlarm', this.deadLetterQueues.audit, 'scheduled audits that failed after retries');
       alarm('AuditErrorsAlarm', this.audit.metricErrors({ period: Duration.hours(1) }), 'ecs-medic: the audit Lambda failed');
+    }
+    if (this.remediate && this.deadLetterQueues.remediate) {
+      deadLetters('RemediateDeadLettersAlarm', this.deadLetterQueues.remediate, 'opened incidents the remediate Lambda could not process');
+      alarm('RemediateErrorsAlarm', this.remediate.metricErrors({ period }), 'ecs-medic: the remediate Lambda failed');
     }
   }
 

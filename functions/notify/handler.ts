@@ -9,15 +9,17 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { ENV, requireEnv } from '../../shared/bot/config';
-import { type Channel, type Deliver, deliverToAll } from '../../shared/notify/deliver';
+import { type Alert, type Channel, type Deliver, deliverToAll } from '../../shared/notify/deliver';
 import { sqsDeadLetter } from '../../shared/bot/dead-letter';
 import { parseIncidentEvent } from '../../shared/notify/incident';
 import { oncePerChannel } from '../../shared/notify/once';
+import { isRemedyEvent, parseRemedyEvent, remedyPublishInput, remedySlackMessage } from '../../shared/notify/remedy';
 import { postToSlack, slackMessage, webhookUrlFromSecret } from '../../shared/notify/slack';
 import { publishInput } from '../../shared/notify/sns';
 
 /**
- * notify: an incident event (EventBridge, from the diagnose Lambda) becomes
+ * notify: an incident event (EventBridge, from the diagnose Lambda), or a
+ * remedy outcome (from the remediate Lambda), becomes
  * one SNS Publish (email, chat via AWS Chatbot, any other subscriber) and one
  * Slack message, each sent once per alert (shared/notify/once.ts): a
  * duplicate event sends nothing again. Clients and configuration are set up
@@ -47,11 +49,15 @@ const sns = new SNSClient({});
 const slackWebhookUrl = slackSecretArn ? webhookUrlFromSecret(new SecretsManagerClient({}), slackSecretArn) : undefined;
 
 const channels: Partial<Record<Channel, Deliver>> = {
-  sns: async (detail, eventId) => {
-    await sns.send(new PublishCommand(publishInput(detail, eventId, topicArn, region)));
+  sns: async (alert, eventId) => {
+    const input = alert.kind === 'incident' ? publishInput(alert.detail, eventId, topicArn, region) : remedyPublishInput(alert.detail, eventId, topicArn);
+    await sns.send(new PublishCommand(input));
   },
 };
-if (slackWebhookUrl) channels.slack = async (detail) => postToSlack(await slackWebhookUrl(), slackMessage(detail, region));
+if (slackWebhookUrl) {
+  channels.slack = async (alert) =>
+    postToSlack(await slackWebhookUrl(), alert.kind === 'incident' ? slackMessage(alert.detail, region) : remedySlackMessage(alert.detail));
+}
 const once = oncePerChannel(channels, new DynamoDBClient({}), requireEnv(process.env, ENV.incidentTable));
 
 const metricName: Record<Channel, { delivered: string; failed: string }> = {
@@ -64,18 +70,26 @@ export type NotifyResult =
   | { status: 'notified'; delivered: Channel[] };
 
 async function notify(event: unknown, context: Context): Promise<NotifyResult> {
-  const parsed = parseIncidentEvent(event);
+  const remedy = isRemedyEvent(event);
+  const parsed = remedy ? parseRemedyEvent(event) : parseIncidentEvent(event);
   if (parsed.status === 'invalid') {
-    logger.error('Malformed incident event: sent to the dead-letter queue, not retried', { field: parsed.field, problem: parsed.problem, event });
-    metrics.addMetric('IncidentEventMalformed', MetricUnit.Count, 1);
-    await deadLetter(event, `malformed incident event: ${parsed.field} ${parsed.problem}`);
+    const what = remedy ? 'remedy event' : 'incident event';
+    logger.error(`Malformed ${what}: sent to the dead-letter queue, not retried`, { field: parsed.field, problem: parsed.problem, event });
+    metrics.addMetric(remedy ? 'RemedyEventMalformed' : 'IncidentEventMalformed', MetricUnit.Count, 1);
+    await deadLetter(event, `malformed ${what}: ${parsed.field} ${parsed.problem}`);
     return { status: 'malformed', field: parsed.field, problem: parsed.problem };
   }
-  const { detail, id } = parsed;
-  logger.appendKeys({ fingerprint: detail.fingerprint, state: detail.state, rule: detail.finding.rule });
+  const { id } = parsed;
+  const alert: Alert = 'outcome' in parsed.detail ? { kind: 'remedy', detail: parsed.detail } : { kind: 'incident', detail: parsed.detail };
+  const { detail } = alert;
+  logger.appendKeys(
+    alert.kind === 'incident'
+      ? { fingerprint: detail.fingerprint, state: alert.detail.state, rule: alert.detail.finding.rule }
+      : { fingerprint: detail.fingerprint, remedy: alert.detail.outcome.status, rule: alert.detail.outcome.rule },
+  );
 
   once.registerContext(context);
-  const report = await deliverToAll(detail, id, once.channels);
+  const report = await deliverToAll(alert, id, once.channels);
   for (const channel of report.delivered) metrics.addMetric(metricName[channel].delivered, MetricUnit.Count, 1);
   for (const { channel, error } of report.failed) {
     metrics.addMetric(metricName[channel].failed, MetricUnit.Count, 1);
@@ -85,7 +99,7 @@ async function notify(event: unknown, context: Context): Promise<NotifyResult> {
     const sent = report.delivered.length > 0 ? `; ${report.delivered.join(', ')} sent, not repeated` : '';
     throw new AggregateError(
       report.failed.map((f) => f.error),
-      `${report.failed.map((f) => f.channel).join(', ')} did not take incident ${detail.fingerprint}${sent}: retrying`,
+      `${report.failed.map((f) => f.channel).join(', ')} did not take ${alert.kind} ${detail.fingerprint}${sent}: retrying`,
     );
   }
   logger.info('Incident notified', { delivered: report.delivered });

@@ -23,6 +23,8 @@ export const ENV = {
   auditWindowSeconds: 'ECS_MEDIC_AUDIT_WINDOW_SECONDS',
   /** Comma-separated cluster names the audit covers; every cluster when unset. */
   auditClusters: 'ECS_MEDIC_AUDIT_CLUSTERS',
+  /** The remediation configuration as JSON (shared/remedy/config.ts); the defaults when unset. */
+  remediation: 'ECS_MEDIC_REMEDIATION',
 } as const;
 
 export const DEFAULTS = {

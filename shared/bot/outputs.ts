@@ -15,14 +15,15 @@ export class PutEventsEntryError extends Error {
   override name = 'PutEventsEntryError';
 }
 
-export function eventBridgePublisher(client: EventBridgeClient, eventBusName?: string): (detail: IncidentDetail) => Promise<void> {
+/** Publishes ecs-medic's events: incidents by default, or another detail type of the same source (remedy outcomes). */
+export function eventBridgePublisher<T = IncidentDetail>(client: EventBridgeClient, eventBusName?: string, detailType = INCIDENT_DETAIL_TYPE): (detail: T) => Promise<void> {
   return async (detail) => {
     const answer = await client.send(
       new PutEventsCommand({
         Entries: [
           {
             Source: INCIDENT_SOURCE,
-            DetailType: INCIDENT_DETAIL_TYPE,
+            DetailType: detailType,
             Detail: JSON.stringify(detail),
             ...(eventBusName ? { EventBusName: eventBusName } : {}),
           },
@@ -31,7 +32,7 @@ export function eventBridgePublisher(client: EventBridgeClient, eventBusName?: s
     );
     if (answer.FailedEntryCount) {
       const entry = answer.Entries?.[0];
-      throw new PutEventsEntryError(`PutEvents rejected the incident event: ${entry?.ErrorCode ?? 'unknown'}: ${entry?.ErrorMessage ?? ''}`);
+      throw new PutEventsEntryError(`PutEvents rejected the ${detailType === INCIDENT_DETAIL_TYPE ? 'incident' : detailType} event: ${entry?.ErrorCode ?? 'unknown'}: ${entry?.ErrorMessage ?? ''}`);
     }
   };
 }

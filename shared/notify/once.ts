@@ -4,7 +4,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { IncidentDetail } from '../bot/incident-event';
 import { incidentTableSchema } from '../incidents/store';
-import type { Channel, Deliver } from './deliver';
+import type { Alert, Channel, Deliver } from './deliver';
+import { remedyAlertKey } from './remedy';
 
 /**
  * Each channel sends each incident alert once: an incident event delivered
@@ -22,6 +23,9 @@ export function alertKey(detail: IncidentDetail): string {
 }
 
 /** EventBridge retries a target for up to 2 h (infra/stack.ts TARGET_RETRY), Lambda's own retries come within minutes: a day covers both. */
+/** A remedy outcome is sent once per incident and action. */
+const keyOf = (alert: Alert) => (alert.kind === 'incident' ? alertKey(alert.detail) : remedyAlertKey(alert.detail));
+
 export const ALERT_RECORD_SECONDS = 24 * 3600;
 export const ALERT_KEY_PREFIX = 'notify';
 
@@ -42,14 +46,14 @@ export function oncePerChannel(channels: Partial<Record<Channel, Deliver>>, clie
   const wrapped: Partial<Record<Channel, Deliver>> = {};
   for (const [channel, deliver] of Object.entries(channels) as [Channel, Deliver][]) {
     const send = makeIdempotent(
-      async (_alert: { alert: string; channel: Channel }, detail: IncidentDetail, eventId: string) => {
-        await deliver(detail, eventId);
+      async (_alert: { alert: string; channel: Channel }, alert: Alert, eventId: string) => {
+        await deliver(alert, eventId);
         return { sent: true };
       },
       { persistenceStore, config, keyPrefix: ALERT_KEY_PREFIX, dataIndexArgument: 0 },
     );
-    wrapped[channel] = async (detail, eventId) => {
-      await send({ alert: alertKey(detail), channel }, detail, eventId);
+    wrapped[channel] = async (alert, eventId) => {
+      await send({ alert: keyOf(alert), channel }, alert, eventId);
     };
   }
   return { channels: wrapped, registerContext: (context) => config.registerLambdaContext(context) };

@@ -7,7 +7,7 @@ import { alertSubject, alertText } from './text';
 /** SNS rejects a message (body and attributes together) above 256 KiB. */
 export const SNS_MAX_BYTES = 262_144;
 
-function stringAttribute(value: string | undefined): MessageAttributeValue | undefined {
+export function stringAttribute(value: string | undefined): MessageAttributeValue | undefined {
   // SNS rejects an attribute whose value is empty; absent ones are left out.
   const safe = value === undefined ? '' : clip(plainText(value).trim(), 256);
   return safe ? { DataType: 'String', StringValue: safe } : undefined;

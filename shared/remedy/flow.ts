@@ -1,8 +1,8 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import type { IncidentDetail } from '../bot/incident-event';
 import { serviceKeyOf } from '../incidents/fingerprint';
-import type { AccountReader } from '../reader/port';
-import { remedyFor } from '../rules/remedies';
+import type { AccountReader, ReaderOperation } from '../reader/port';
+import { remedies, remedyFor } from '../rules/remedies';
 import type { AnyRemedy, Plan, RemedyAction, RemedyCase } from '../rules/remedy';
 import { dryRunWriter } from '../writer/dry-run';
 import type { AccountWriter } from '../writer/port';
@@ -36,6 +36,11 @@ export type RemediationResult =
   /** An outcome nobody is told about: the service did not opt in, or this incident's outcome is already out. */
   | { status: 'quiet'; outcome: RemedyOutcome | undefined; why: string }
   | { status: 'published'; outcome: RemedyOutcome };
+
+/** Every read of the flow and the remedies it runs (the service with its tags, then each remedy's). */
+export function remediationReads(actions: readonly RemedyAction[]): ReaderOperation[] {
+  return [...new Set<ReaderOperation>(['ecs:DescribeServices', ...actions.flatMap((action) => remedies[action].needs)])];
+}
 
 const CLOUDFORMATION_STACK_TAG = 'aws:cloudformation:stack-name';
 

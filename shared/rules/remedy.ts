@@ -1,7 +1,7 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import type { Finding } from '../findings';
-import type { AccountReader } from '../reader/port';
-import type { AccountWriter } from '../writer/port';
+import type { AccountReader, ReaderOperation } from '../reader/port';
+import type { AccountWriter, WriterOperation } from '../writer/port';
 import type { RuleMeta } from './rule';
 
 /**
@@ -71,6 +71,10 @@ export interface Remedy<F = unknown, C = unknown> {
   action: RemedyAction;
   /** The rule whose incidents it repairs. */
   rule: string;
+  /** Every reader operation `gather` may call (the remediate role is granted these). */
+  needs: readonly ReaderOperation[];
+  /** Every writer operation `apply` may call (granted only while the action's mode is on). */
+  writes: readonly WriterOperation[];
   /** Reads what `plan` needs beyond the service (already read, with its tags); a string says what could not be read. */
   gather(incident: RemedyCase, service: Service, reader: AccountReader): Promise<F | string>;
   plan(incident: RemedyCase, facts: F, bounds: RemedyBounds, previous: PreviousChange | undefined): Plan<C>;

@@ -12,7 +12,7 @@ import { AUDIT_OPERATIONS } from '../../shared/audit/account';
 import { ENV } from '../../shared/bot/config';
 import { readerOperations } from '../../shared/reader/port';
 import { buildApp } from '../../infra/build';
-import { diagnosePatterns, EVENT_PATTERN_LIMIT, incidentPattern } from '../../infra/patterns';
+import { diagnosePatterns, EVENT_PATTERN_LIMIT, incidentPattern, remedyIncidentPattern } from '../../infra/patterns';
 import { actionsOnAnyResource } from '../../infra/reader-policy';
 import { FUNCTION_NAMES, MEMORY_MB } from '../../infra/sizes';
 import { INCIDENT_TABLE_ACTIONS, NOTIFY_TABLE_ACTIONS } from '../../infra/stack';
@@ -82,8 +82,10 @@ describe('EventBridge rules', () => {
     }
     const incidents = base.resources[base.logicalId(base.stack.incidentRule)]?.Properties;
     expect(incidents?.EventPattern).toEqual(incidentPattern);
-    // The diagnose rules, the incident rule and the audit schedule.
-    base.template.resourceCountIs('AWS::Events::Rule', Object.keys(patterns).length + 2);
+    const remedies = base.resources[base.logicalId(base.stack.node.findChild('RemedyIncidents') as never)]?.Properties;
+    expect(remedies?.EventPattern).toEqual(remedyIncidentPattern(['health-check-grace-period', 'log-group-missing']));
+    // The diagnose rules, the incident rule, the remedy rule and the audit schedule.
+    base.template.resourceCountIs('AWS::Events::Rule', Object.keys(patterns).length + 3);
   });
 
   it('gives every target a DLQ (its function\'s) and a retry policy', () => {
@@ -91,6 +93,7 @@ describe('EventBridge rules', () => {
       [base.logicalId(base.stack.diagnose), base.logicalId(base.stack.deadLetterQueues.diagnose)],
       [base.logicalId(base.stack.notify), base.logicalId(base.stack.deadLetterQueues.notify)],
       [base.logicalId(base.stack.audit as never), base.logicalId(base.stack.deadLetterQueues.audit as never)],
+      [base.logicalId(base.stack.remediate as never), base.logicalId(base.stack.deadLetterQueues.remediate as never)],
     ]);
     const rules = Object.values(base.resources).filter((r) => r.Type === 'AWS::Events::Rule');
     for (const rule of rules) {
@@ -279,7 +282,7 @@ describe('encryption and transport', () => {
   it('encrypts every queue and denies non-TLS access to it', () => {
     base.template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     const queues = Object.entries(base.resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id);
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(6);
     for (const id of queues) {
       base.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
@@ -333,7 +336,7 @@ describe('alarms and dashboard', () => {
   });
 
   it('alarms on each function\'s errors, to the topic', () => {
-    for (const fn of [base.stack.diagnose, base.stack.notify, base.stack.audit as never]) {
+    for (const fn of [base.stack.diagnose, base.stack.notify, base.stack.audit as never, base.stack.remediate as never]) {
       base.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -343,7 +346,7 @@ describe('alarms and dashboard', () => {
         AlarmActions: [topicRef],
       });
     }
-    base.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    base.template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('graphs incidents by rule with a SEARCH over the EcsMedic metrics', () => {
@@ -378,7 +381,8 @@ describe('context', () => {
       // The audit's schedule rule has no pattern.
       .filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern)
       .map((r) => JSON.stringify(r.Properties.EventPattern));
-    expect(patterns.length).toBe(Object.keys(diagnosePatterns({ clusters })).length + 1);
+    // Plus the incident rule and the remedy rule.
+    expect(patterns.length).toBe(Object.keys(diagnosePatterns({ clusters })).length + 2);
     for (const pattern of patterns) expect(pattern.length).toBeLessThanOrEqual(EVENT_PATTERN_LIMIT);
     // Every cluster is watched by some rule of each kind.
     for (const cluster of clusters) expect(patterns.filter((p) => p.includes(`"${cluster}"`)).length, cluster).toBeGreaterThanOrEqual(5);

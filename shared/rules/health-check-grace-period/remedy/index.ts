@@ -35,6 +35,8 @@ export function updateCommand(change: Omit<GraceChange, 'from' | 'to'>, seconds:
 export default defineRemedy<GraceFacts, GraceChange>({
   action: 'grace-period',
   rule: 'health-check-grace-period',
+  needs: ['ecs:DescribeTaskDefinition'],
+  writes: ['ecs:UpdateService'],
 
   async gather(_incident, service, reader) {
     if ((service.loadBalancers ?? []).length > 0 || !service.taskDefinition) return { service, containerHealthChecks: false };

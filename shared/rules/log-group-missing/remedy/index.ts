@@ -38,6 +38,8 @@ const errorName = (error: unknown) => (error instanceof Error ? error.name : '')
 export default defineRemedy<LogGroupFacts, LogGroupChange>({
   action: 'log-group',
   rule: 'log-group-missing',
+  needs: ['ecs:DescribeTaskDefinition', 'logs:DescribeLogGroups'],
+  writes: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource'],
 
   async gather(incident: RemedyCase, service: Service, reader) {
     const taskDefinition = service.taskDefinition;
