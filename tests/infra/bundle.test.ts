@@ -27,6 +27,7 @@ describe.each([
   ['diagnose', () => stack.diagnose],
   ['notify', () => stack.notify],
   ['audit', () => stack.audit as typeof stack.diagnose],
+  ['remediate', () => stack.remediate as typeof stack.diagnose],
 ])('%s bundle', (name, fn) => {
   const directory = assetDirectory(fn());
   const bundle = join(directory, 'index.mjs');
@@ -57,6 +58,7 @@ describe.each([
       [ENV.deadLetterQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq',
       [ENV.recheckQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/123456789012/recheck',
       [ENV.topicArn]: 'arn:aws:sns:us-east-1:123456789012:alerts',
+      [ENV.remediation]: '{}',
       AWS_REGION: 'us-east-1',
     });
     try {
@@ -65,5 +67,14 @@ describe.each([
     } finally {
       process.env = env;
     }
+  });
+});
+
+describe('remediate bundle', () => {
+  it('loads only its own clients at start (DynamoDB, EventBridge, SQS); ECS and CloudWatch Logs when it first reads or writes', () => {
+    const directory = assetDirectory(stack.remediate as typeof stack.diagnose);
+    const { sources } = JSON.parse(readFileSync(join(directory, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+    const clients = new Set(sources.map((s) => /@aws-sdk\/(client-[\w-]+)\//.exec(s)?.[1]).filter((c) => c !== undefined));
+    expect([...clients].sort()).toEqual(['client-dynamodb', 'client-eventbridge', 'client-sqs']);
   });
 });

@@ -10,6 +10,7 @@ import { chatbotNotification } from '../../shared/notify/chatbot';
 import { exampleIncident, incidentEvent } from '../../shared/notify/example';
 import { slackMessage } from '../../shared/notify/slack';
 import { alertText } from '../../shared/notify/text';
+import { REMEDY_DETAIL_TYPE, type RemedyDetail, type RemedyOutcome, remedyDetail } from '../../shared/remedy/outcome';
 import { notifyContext, notifyTable } from '../support/notify-table';
 
 const env = vi.hoisted(() => {
@@ -209,5 +210,50 @@ describe('notify handler', () => {
     const chat = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message as string).https as string;
     expect(chat).not.toContain('<!channel>');
     expect(chat).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('notify handler: remedy outcomes', () => {
+  const outcome = (status: RemedyOutcome['status'], firstSeen: string): RemedyDetail =>
+    remedyDetail(opened.fingerprint, firstSeen, {
+      action: 'grace-period',
+      rule: 'health-check-grace-period',
+      status,
+      summary: `${status === 'dry-run' ? 'would raise' : 'raised'} the grace period of service webserver from 0 s to 90 s`,
+      values: [{ target: 'service webserver healthCheckGracePeriodSeconds', before: '0', after: '90' }],
+      done: [],
+      undo: ['aws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 0 --region us-west-2'],
+      managedBy: { stack: 'shop', templateLines: ['CloudFormation (AWS::ECS::Service): HealthCheckGracePeriodSeconds: 90'] },
+      resource: opened.finding.resource,
+    });
+  const remedyEvent = (detail: RemedyDetail, id = 'b1f6c7a2-0000-4000-8000-000000000002') => ({
+    ...incidentEvent(opened, id),
+    'detail-type': REMEDY_DETAIL_TYPE,
+    detail,
+  });
+
+  it('sends the outcome once per channel, with before/after, the template line and the undo command exactly as pasted', async () => {
+    const detail = outcome('dry-run', opened.firstSeen);
+    expect(await handler(remedyEvent(detail), context)).toEqual({ status: 'notified', delivered: ['sns', 'slack'] });
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.Subject).toMatch(/^\[ecs-medic\] AUTO-FIX DRY RUN webserver: would raise the grace period of service webserver/);
+    expect(input?.MessageAttributes?.remedy).toEqual({ DataType: 'String', StringValue: 'dry-run' });
+    const text = JSON.parse(input?.Message as string).default as string;
+    expect(text).toContain('change:    service webserver healthCheckGracePeriodSeconds: 0 → 90');
+    expect(text).toContain('template:  CloudFormation (AWS::ECS::Service): HealthCheckGracePeriodSeconds: 90');
+    expect(text).toContain('undo:      aws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 0 --region us-west-2');
+    expect(JSON.stringify(slackBody())).toContain('{"type":"rich_text_preformatted","elements":[{"type":"text","text":"aws ecs update-service --cluster example-cluster --service webserver --health-check-grace-period-seconds 0 --region us-west-2"}]}');
+    // Delivered again (EventBridge is at-least-once, remediate republishes a recorded outcome): nothing is sent twice.
+    await handler(remedyEvent(detail, 'c1f6c7a2-0000-4000-8000-000000000003'), context);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(fetchMock).toHaveBeenCalledOnce();
+  });
+
+  it('dead-letters a malformed outcome with the bad field, sending nothing', async () => {
+    const bad = { ...outcome('applied', opened.firstSeen), outcome: { ...outcome('applied', opened.firstSeen).outcome, status: 'maybe' } };
+    expect(await handler(remedyEvent(bad as RemedyDetail), context)).toMatchObject({ status: 'malformed', field: 'detail.outcome.status' });
+    expect(metricNames()).toEqual(['RemedyEventMalformed']);
+    expect(sns).not.toHaveReceivedAnyCommand();
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 });
