@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
-import { diagnosePatterns, incidentPattern } from '../../infra/patterns';
+import { diagnosePatterns, incidentPattern, remedyIncidentPattern } from '../../infra/patterns';
 import { ENV } from '../../shared/bot/config';
 import { incidentTableSchema } from '../../shared/incidents/store';
 import { drainQueue, type Envelope, type EventSourceBatch, type Invocation } from './support/bot';
@@ -82,8 +82,11 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       const incidents = stack.rules.find((r) => r.logicalId.startsWith('IncidentEvents'));
       expect(incidents?.pattern).toEqual(incidentPattern);
       expect(incidents?.functionTargets).toEqual([stack.functions.notify.arn]);
-      // The incident rule, and the audit's schedule.
-      expect(stack.rules).toHaveLength(Object.keys(expected).length + 2);
+      const remedies = stack.rules.find((r) => r.logicalId.startsWith('RemedyIncidents'));
+      expect(remedies?.pattern).toEqual(remedyIncidentPattern(['health-check-grace-period', 'log-group-missing']));
+      expect(remedies?.functionTargets).toEqual([stack.functions.remediate.arn]);
+      // The incident rule, the remedy rule, and the audit's schedule.
+      expect(stack.rules).toHaveLength(Object.keys(expected).length + 3);
     });
 
     it('has the incident table with the store\'s key schema, index and TTL', async () => {

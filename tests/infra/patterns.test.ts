@@ -13,7 +13,8 @@ import { detect } from '../../shared/diagnose';
 import { parseEvent } from '../../shared/events/parse';
 import { signalsOf } from '../../shared/events/signals';
 import { isOlder } from '../../shared/facts/versions';
-import { agentFeatureFloor, diagnosePatterns, EVENT_PATTERN_LIMIT, type EventPattern, incidentPattern, versionsBelow } from '../../infra/patterns';
+import { agentFeatureFloor, diagnosePatterns, EVENT_PATTERN_LIMIT, type EventPattern, incidentPattern, remedyIncidentPattern, versionsBelow } from '../../infra/patterns';
+import { REMEDY_DETAIL_TYPE } from '../../shared/remedy/outcome';
 import { apiCallEvent, awsSample, serviceActionEvent, stoppedTaskEvent } from '../fixtures/events';
 import { matchesPattern } from '../support/event-pattern';
 
@@ -21,10 +22,13 @@ type Json = Record<string, unknown>;
 
 const patterns = diagnosePatterns({ clusters: [] });
 
-/** Which rules an event reaches: the diagnose rules by id, and `IncidentEvents` for the notify rule. */
+const remedyPattern = remedyIncidentPattern(['health-check-grace-period', 'log-group-missing']);
+
+/** Which rules an event reaches: the diagnose rules by id, `IncidentEvents` for the notify rule and `RemedyIncidents` for the remediate rule. */
 function routes(event: unknown, rules: Record<string, EventPattern> = patterns): string[] {
   const reached = Object.entries(rules).filter(([, pattern]) => matchesPattern(pattern, event)).map(([id]) => id);
   if (matchesPattern(incidentPattern, event)) reached.push('IncidentEvents');
+  if (matchesPattern(remedyPattern, event)) reached.push('RemedyIncidents');
   return reached;
 }
 
@@ -230,8 +234,8 @@ describe('event patterns vs real-shaped events', () => {
     for (const gap of noise.filter((c) => c.dropped)) expect(claimed(gap.event), gap.name).toBe(true);
   });
 
-  it('sends incident events, opened or resolved, to notify only', () => {
-    const incident = (state: string) => ({
+  it('sends incident events, opened or resolved, to notify; opened ones of a rule with a remedy to remediate too; outcomes to notify only', () => {
+    const incident = (state: string, rule = 'container-oom-killed') => ({
       version: '0',
       id: 'c2f4b3a1-0000-4000-8000-000000000001',
       'detail-type': INCIDENT_DETAIL_TYPE,
@@ -240,10 +244,15 @@ describe('event patterns vs real-shaped events', () => {
       time: '2025-05-06T11:04:40Z',
       region: 'us-east-1',
       resources: [],
-      detail: { schemaVersion: 1, state },
+      detail: { schemaVersion: 1, state, finding: { rule } },
     });
     expect(routes(incident('opened'))).toEqual(['IncidentEvents']);
     expect(routes(incident('resolved'))).toEqual(['IncidentEvents']);
+    expect(routes(incident('opened', 'health-check-grace-period'))).toEqual(['IncidentEvents', 'RemedyIncidents']);
+    expect(routes(incident('opened', 'log-group-missing'))).toEqual(['IncidentEvents', 'RemedyIncidents']);
+    expect(routes(incident('resolved', 'log-group-missing'))).toEqual(['IncidentEvents']);
+    // A remedy outcome reaches notify, never remediate again: no loop.
+    expect(routes({ ...incident('opened', 'health-check-grace-period'), 'detail-type': REMEDY_DETAIL_TYPE })).toEqual(['IncidentEvents']);
     // The diagnose rules never see the bot's own events: no loop.
     expect(routes({ ...incident('opened'), source: 'aws.ecs' })).toEqual([]);
   });

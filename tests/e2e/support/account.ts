@@ -107,7 +107,7 @@ export interface PolicyStatement {
   Condition?: unknown;
 }
 
-export type DeployedFunctionName = 'diagnose' | 'notify' | 'audit';
+export type DeployedFunctionName = 'diagnose' | 'notify' | 'audit' | 'remediate';
 
 export interface DeployedFunction {
   logicalId: string;
@@ -207,7 +207,7 @@ export async function readDeployedStack(aws: Clients, assembly: string, stackNam
     };
   };
   const { TemplateBody } = await aws.cloudFormation.send(new GetTemplateCommand({ StackName: stackName }));
-  const functions = { diagnose: await deployedFunction('Diagnose'), notify: await deployedFunction('Notify'), audit: await deployedFunction('Audit') };
+  const functions = { diagnose: await deployedFunction('Diagnose'), notify: await deployedFunction('Notify'), audit: await deployedFunction('Audit'), remediate: await deployedFunction('Remediate') };
   const eventSources: DeployedEventSource[] = [];
   for (const fn of Object.values(functions)) {
     const { EventSourceMappings = [] } = await aws.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: fn.name }));

@@ -5,7 +5,7 @@
  * queue; each copy is handed to the function of every deployed rule whose
  * pattern — read back from the account — matches it, under the project's
  * matcher. The incident events the diagnose Lambda publishes travel the same
- * way to the notify Lambda.
+ * way to the notify and remediate Lambdas, and remedy outcomes to notify.
  *
  * moto gaps worked around here:
  * - Lambda functions cannot be invoked without Docker: the bundles run in this

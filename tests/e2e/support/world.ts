@@ -77,11 +77,12 @@ export async function setUp(): Promise<World> {
     const credentials = await step(moto, 'prepare the roles', async () => {
       for (const fn of Object.values(stack.functions)) await applyMotoView(aws, fn.roleArn);
       // Taken before moto enforces IAM: the trust policies name lambda.amazonaws.com, which the harness is not.
-      const { diagnose, notify, audit } = stack.functions;
+      const { diagnose, notify, audit, remediate } = stack.functions;
       return {
         diagnose: await assumeRole(aws, diagnose.roleArn, diagnose.name),
         notify: await assumeRole(aws, notify.roleArn, notify.name),
         audit: await assumeRole(aws, audit.roleArn, audit.name),
+        remediate: await assumeRole(aws, remediate.roleArn, remediate.name),
       };
     });
     const alerts = await step(moto, 'subscribe a queue to the alert topic', async () => {
@@ -99,6 +100,7 @@ export async function setUp(): Promise<World> {
       diagnose: deployedRuntime(stack.functions.diagnose, credentials.diagnose, moto.endpoint),
       notify: deployedRuntime(stack.functions.notify, credentials.notify, moto.endpoint, (work) => slack.routed(work)),
       audit: deployedRuntime(stack.functions.audit, credentials.audit, moto.endpoint),
+      remediate: deployedRuntime(stack.functions.remediate, credentials.remediate, moto.endpoint),
     };
     const bot = await step(moto, 'connect the bot', () => connectBot({ aws, stack, runtimes }));
     return {
@@ -109,7 +111,12 @@ export async function setUp(): Promise<World> {
       stack,
       bot,
       alertQueueUrl: alerts.url,
-      roleKeys: { diagnose: credentials.diagnose.accessKeyId, notify: credentials.notify.accessKeyId, audit: credentials.audit.accessKeyId },
+      roleKeys: {
+        diagnose: credentials.diagnose.accessKeyId,
+        notify: credentials.notify.accessKeyId,
+        audit: credentials.audit.accessKeyId,
+        remediate: credentials.remediate.accessKeyId,
+      },
       seeded,
       audit,
       slackSecretArn,
