@@ -15,7 +15,7 @@ export function ruleTable(rules: readonly AnyRule[] = catalogue): string {
       cell(meta.causes.length > 0 ? meta.causes.map((c: string) => `\`${c}\``).join(', ') : '—'),
       cell(meta.triggers),
       cell(meta.checks.length > 0 ? meta.checks.join('; ') : '—'),
-      meta.autoFix ? `yes (${meta.autoFix})` : 'no',
+      meta.autoFix ? `opt-in: \`${meta.autoFix}\` (see "What it changes")` : 'no',
     ].join(' | '),
   );
   return [
