@@ -30,8 +30,12 @@ const logger = new Logger();
 const metrics = new Metrics();
 const config = parseRemediation(env[ENV.remediation] ? JSON.parse(env[ENV.remediation] as string) : undefined, ENV.remediation);
 const deadLetter = sqsDeadLetter(new SQSClient({}), requireEnv(env, ENV.deadLetterQueueUrl));
-const tableName = requireEnv(env, ENV.incidentTable);
-const documents = incidentDocumentClient(new DynamoDBClient({}));
+const ledger = dynamoRemedyLedger({
+  client: incidentDocumentClient(new DynamoDBClient({})),
+  tableName: requireEnv(env, ENV.incidentTable),
+  coolDownSeconds: config.coolDownHours * 3600,
+  budgetPerHour: config.budgetPerHour,
+});
 const publish = eventBridgePublisher<RemedyDetail>(new EventBridgeClient({}), env[ENV.eventBus], REMEDY_DETAIL_TYPE);
 const reader = liveReader();
 const writer = liveWriter();
@@ -45,12 +49,13 @@ async function remediate(event: unknown): Promise<RemediationResult | { status: 
     await deadLetter(event, `malformed incident event: ${parsed.field} ${parsed.problem}`);
     return { status: 'malformed' };
   }
+  // The incident's own account and Region, for a finding that names neither.
   const envelope = event as { account?: unknown; region?: unknown };
   const flow = remediationFlow({
     config,
     reader,
     writer,
-    ledger: dynamoRemedyLedger({ client: documents, tableName, coolDownSeconds: config.coolDownHours * 3600, budgetPerHour: config.budgetPerHour }),
+    ledger,
     publish,
     home: { account: String(envelope.account ?? ''), region: String(envelope.region ?? env.AWS_REGION ?? '') },
   });
