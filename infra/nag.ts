@@ -97,7 +97,7 @@ export function acknowledgeNagFindings(stack: EcsMedicStack): void {
     const remediateRole = stack.remediate.role;
     if (!remediateRole) throw new Error('the remediate function has no role');
     const { remediation } = stack.config;
-    acknowledgeReaderWildcards(stack, remediateRole, stack.clusterNames, remediationReads(REMEDY_ACTIONS.filter((action) => remediation.modes[action] !== 'off')));
-    acknowledgeWildcards(stack, remediateRole, writerStatements(stack as Stack, stack.clusterNames, remediation), writerReason);
+    acknowledgeReaderWildcards(stack, remediateRole, stack.remediateClusterNames, remediationReads(REMEDY_ACTIONS.filter((action) => remediation.modes[action] !== 'off')));
+    acknowledgeWildcards(stack, remediateRole, writerStatements(stack as Stack, stack.remediateClusterNames, remediation), writerReason);
   }
 }

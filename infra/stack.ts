@@ -161,6 +161,8 @@ export class EcsMedicStack extends Stack {
   readonly clusterNames: string[];
   /** The audited clusters' names (context `auditClusters`, else `clusters`); empty for every cluster. */
   readonly auditClusterNames: string[];
+  /** The clusters whose incidents remediate receives: the watched ones and, with the audit, the audited ones; empty for every cluster. */
+  readonly remediateClusterNames: string[];
   readonly config: EcsMedicConfig;
 
   constructor(scope: Construct, id: string, props: EcsMedicStackProps) {
@@ -313,6 +315,8 @@ export class EcsMedicStack extends Stack {
     });
 
     this.audit = config.auditSchedule ? this.addAudit(config.auditSchedule) : undefined;
+    const everyCluster = this.clusterNames.length === 0 || (this.audit !== undefined && this.auditClusterNames.length === 0);
+    this.remediateClusterNames = everyCluster ? [] : [...new Set([...this.clusterNames, ...(this.audit ? this.auditClusterNames : [])])];
     this.remediate = this.addRemediation(config.remediation);
 
     this.addAlarms();
@@ -382,8 +386,8 @@ export class EcsMedicStack extends Stack {
         [ENV.remediation]: JSON.stringify(remediation),
       },
     });
-    for (const statement of readerStatements(this, this.clusterNames, remediationReads(active))) remediate.addToRolePolicy(statement);
-    for (const statement of writerStatements(this, this.clusterNames, remediation)) remediate.addToRolePolicy(statement);
+    for (const statement of readerStatements(this, this.remediateClusterNames, remediationReads(active))) remediate.addToRolePolicy(statement);
+    for (const statement of writerStatements(this, this.remediateClusterNames, remediation)) remediate.addToRolePolicy(statement);
     remediate.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })] }),
     );

@@ -12,8 +12,8 @@ import { REMEDIATION_DEFAULTS } from '../../shared/remedy/config';
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
-function synth(remediation?: unknown) {
-  const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...(remediation === undefined ? {} : { remediation }) } });
+function synth(remediation?: unknown, context: Record<string, unknown> = {}) {
+  const { stack } = buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context, ...(remediation === undefined ? {} : { remediation }) } });
   const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
   const idOf = (construct: { node: { defaultChild?: unknown } } | undefined) => (construct ? stack.getLogicalId(construct.node.defaultChild as never) : undefined);
   /** Every allowing statement, by the logical id of the role it is attached to. */
@@ -99,6 +99,16 @@ describe('remediation in the template', () => {
     expect(JSON.parse(variables[ENV.remediation] as string)).toEqual({ ...REMEDIATION_DEFAULTS, modes: { 'grace-period': 'off', 'log-group': 'on' } });
     const rule = Object.values(resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern ?? '').includes('opened'));
     expect(rule?.Properties.EventPattern).toEqual({ source: ['ecs-medic'], 'detail-type': ['ECS Medic Incident'], detail: { state: ['opened'], finding: { rule: ['log-group-missing'] } } });
+  });
+
+  it('reads and writes services of the watched and the audited clusters, the clusters whose incidents it receives', () => {
+    const { statementsByRole, remediateRole } = synth(on, { clusters: 'production', auditClusters: 'staging' });
+    const statements = statementsByRole.get(remediateRole as string) ?? [];
+    for (const action of ['ecs:DescribeServices', 'ecs:UpdateService']) {
+      const resources = JSON.stringify(statements.find((s) => actions(s).includes(action))?.Resource);
+      expect(resources, action).toContain(':service/production/*');
+      expect(resources, action).toContain(':service/staging/*');
+    }
   });
 
   it('deploys no remediate function, rule or write when every action is off', () => {
