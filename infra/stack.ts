@@ -265,12 +265,7 @@ export class EcsMedicStack extends Stack {
 
     // diagnose: read-only toward the account; writes only incident events, its table and its own queues.
     for (const statement of readerStatements(this, this.clusterNames)) this.diagnose.addToRolePolicy(statement);
-    this.diagnose.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['events:PutEvents'],
-        resources: [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-      }),
-    );
+    this.diagnose.addToRolePolicy(this.putEventsOnDefaultBus());
     this.diagnose.addToRolePolicy(
       new iam.PolicyStatement({
         actions: INCIDENT_TABLE_ACTIONS,
@@ -347,9 +342,7 @@ export class EcsMedicStack extends Stack {
       },
     });
     for (const statement of readerStatements(this, this.auditClusterNames, AUDIT_OPERATIONS)) audit.addToRolePolicy(statement);
-    audit.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })] }),
-    );
+    audit.addToRolePolicy(this.putEventsOnDefaultBus());
     audit.addToRolePolicy(
       new iam.PolicyStatement({
         actions: INCIDENT_TABLE_ACTIONS,
@@ -388,9 +381,7 @@ export class EcsMedicStack extends Stack {
     });
     for (const statement of readerStatements(this, this.remediateClusterNames, remediationReads(active))) remediate.addToRolePolicy(statement);
     for (const statement of writerStatements(this, this.remediateClusterNames, remediation)) remediate.addToRolePolicy(statement);
-    remediate.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })] }),
-    );
+    remediate.addToRolePolicy(this.putEventsOnDefaultBus());
     // Its ledger items only (cool-downs and budgets): keys `remedy#…`.
     remediate.addToRolePolicy(
       new iam.PolicyStatement({
@@ -406,6 +397,11 @@ export class EcsMedicStack extends Stack {
       targets: [new LambdaFunction(remediate, { deadLetterQueue: deadLetters, ...TARGET_RETRY })],
     });
     return remediate;
+  }
+
+  /** What a function that publishes ecs-medic's events may do on the bus: PutEvents on the default bus, nothing else. */
+  private putEventsOnDefaultBus(): iam.PolicyStatement {
+    return new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })] });
   }
 
   private addAlarms(): void {
