@@ -37,5 +37,5 @@ export const functionBenches: Record<FunctionName, FunctionBench> = {
   // describes the clusters (ECS); EC2 and CloudWatch Logs are read only for what the account holds.
   audit: { floor: ['DynamoDBClient', 'EventBridgeClient', 'ECSClient'], peakRss: 'audit' },
   // Reads its ledger (DynamoDB), publishes outcomes (EventBridge) and dead-letters (SQS); ECS and CloudWatch Logs load on first use.
-  remediate: { floor: ['DynamoDBClient', 'EventBridgeClient', 'SQSClient'], peakRss: { notMeasured: 'no run drives it yet: one incident at a time' } },
+  remediate: { floor: ['DynamoDBClient', 'EventBridgeClient', 'SQSClient'], peakRss: 'storm' },
 };

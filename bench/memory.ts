@@ -2,7 +2,8 @@
  * The storm through the deployed code: 1,000 ECS events (20 services in a restart loop across 3 clusters, each
  * loop ending in SERVICE_STEADY_STATE) handled by the bundled diagnose Lambda in 4 execution environments at
  * once (fresh Node processes, each taking its events one at a time, as Lambda does), sharing one incident
- * store (dynalite); then every incident event it published handled by the bundled notify Lambda. Figures:
+ * store (dynalite); then every incident event it published handled by the bundled notify Lambda, and each opened
+ * incident by the bundled remediate Lambda (services opted in, dry-run). Figures:
  * each function's peak RSS (the most any of its environments reached), the alerts and resolutions published,
  * and DynamoDB calls per event.
  */
@@ -13,6 +14,8 @@ import { awsSample } from '../tests/fixtures/events';
 import { dynamoEnv, startDynalite } from '../tests/support/dynalite';
 import { bundle, lambdaEnv, runDriver } from './lambda-bundle';
 import type { DriverResult } from './lambda-driver';
+import type { Snapshot } from '../shared/reader/snapshot';
+import { REMEDIATION_DEFAULTS } from '../shared/remedy/config';
 
 const SERVICES = 20;
 const CLUSTERS = 3;
@@ -67,6 +70,17 @@ export function stormEvents(): unknown[] {
   return events;
 }
 
+/** The loop's account with its service tagged for the grace-period auto-fix, so remediate plans each change. */
+function optedIn(snapshot: Snapshot): Snapshot {
+  const copy = structuredClone(snapshot);
+  for (const answer of copy['ecs:DescribeServices'] ?? []) {
+    for (const service of (answer.output as { services?: Json[] } | undefined)?.services ?? []) {
+      service.tags = [{ key: REMEDIATION_DEFAULTS.tagKey, value: 'grace-period' }];
+    }
+  }
+  return copy;
+}
+
 export async function measureStorm(): Promise<StormFigures> {
   const loop = loadScenarios().find((s) => s.id === 'health-check-grace-period');
   if (!loop) throw new Error('scenario health-check-grace-period is missing');
@@ -96,6 +110,12 @@ export async function measureStorm(): Promise<StormFigures> {
       detail: JSON.parse(p.detail) as unknown,
     }));
     const notifyRun: DriverResult = await runDriver(driver.file, { function: 'notify', events: incidentEvents, snapshot: {}, lenient: false }, env);
+    // The opened incidents reach remediate (the stack's RemedyIncidents rule), each service opted in, in the default dry-run.
+    const opened = incidentEvents.filter((e) => (e.detail as { state?: string }).state === 'opened');
+    const remediateRun = await runDriver(driver.file, { function: 'remediate', events: opened, snapshot: optedIn(loop.snapshot), lenient: true }, env);
+    if (remediateRun.incidentEvents !== opened.length) {
+      throw new Error(`remediate published ${remediateRun.incidentEvents} outcomes for ${opened.length} opened incidents`);
+    }
     if (notifyRun.snsPublishes !== incidentEvents.length) {
       throw new Error(`notify published ${notifyRun.snsPublishes} SNS messages for ${incidentEvents.length} incident events`);
     }
@@ -104,8 +124,8 @@ export async function measureStorm(): Promise<StormFigures> {
       storm_alerts: states.filter((s) => s === 'opened').length,
       storm_resolutions: states.filter((s) => s === 'resolved').length,
       dynamodb_calls_per_event: dynamoCalls / events.length,
-      peak_rss_bytes: { diagnose: Math.max(...diagnoseRuns.map((r) => r.maxRssBytes)), notify: notifyRun.maxRssBytes },
-      failures: [...diagnoseRuns.flatMap((r) => r.failures), ...notifyRun.failures],
+      peak_rss_bytes: { diagnose: Math.max(...diagnoseRuns.map((r) => r.maxRssBytes)), notify: notifyRun.maxRssBytes, remediate: remediateRun.maxRssBytes },
+      failures: [...diagnoseRuns.flatMap((r) => r.failures), ...notifyRun.failures, ...remediateRun.failures],
     };
   } finally {
     await local.stop();
