@@ -79,17 +79,35 @@ export interface InvestigationContext {
   classify(input: string | readonly Signal[]): Classification | undefined;
 }
 
+/** Verifies a detection against the account through the reader port. */
+export type Investigation<K extends SignalKind = SignalKind, D extends Detection = Detection> = (
+  detection: D,
+  signal: SignalOf<K>,
+  context: InvestigationContext,
+) => Promise<Refinement | undefined>;
+
 export interface Rule<K extends SignalKind = SignalKind, D extends Detection = Detection> {
   meta: RuleMeta<K>;
   /** Pure: classifies one signal into a cause, or null when the rule does not apply. */
   detect(signal: SignalOf<K>): D | null;
-  /** Optional: verifies the detection against the account through the reader port. */
+  /** Optional: verifies the detection against the account (a rule's investigate.ts, loaded by `lazyInvestigate`). */
   investigate?(detection: D, signal: SignalOf<K>, context: InvestigationContext): Promise<Refinement | undefined>;
 }
 
 /** Identity, for inference: `signal` in `detect` is narrowed to the kinds in `meta.signals`. */
 export function defineRule<K extends SignalKind, D extends Detection>(rule: Rule<K, D>): Rule<K, D> {
   return rule;
+}
+
+/**
+ * An investigation loaded on first use: every event runs `detect`, only a newly opened incident investigates,
+ * so a rule's investigate.ts (and what only it imports) stays out of the code a cold start parses; esbuild's
+ * code splitting puts it in its own chunk (infra/lambda-bundle.ts).
+ */
+export function lazyInvestigate<K extends SignalKind, D extends Detection>(
+  load: () => Promise<{ default: Investigation<K, D> }>,
+): Investigation<K, D> {
+  return async (detection, signal, context) => (await load()).default(detection, signal, context);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the catalogue holds rules of every signal kind and detection type
