@@ -2,12 +2,9 @@ import { arnName } from '../../arn';
 import type { PendingRecheckSignal, SignalOf } from '../../events/signals';
 import type { Evidence, ResourceRef, Severity } from '../../findings';
 import { serviceNamedIn } from '../../facts/service-placement';
-import { type Detection, defineRule, type Specificity } from '../rule';
+import { type Detection, defineRule, type Specificity, lazyInvestigate } from '../rule';
 import { anyOf, firstMatch, type Patterns, quoted, shellArg } from '../text';
-import { investigateEc2Capacity } from './ec2-capacity';
-import { investigateFargate } from './fargate';
-import { investigatePlaced } from './placed';
-import { messagesSinceSteadyState, onFargate, pileupExplanation, stuckSummary, unplaced } from './pending';
+import { messagesSinceSteadyState, pileupExplanation, stuckSummary } from './pending';
 
 /**
  * Seed footgun 8: service auto scaling is not cluster auto scaling. The service
@@ -116,7 +113,7 @@ function fixFor(cause: string, resource: ResourceRef): string {
 }
 
 /** The re-check's own cause: tasks still before RUNNING, and no service event naming why. */
-const STUCK = 'stuck-pending';
+export const STUCK = 'stuck-pending';
 
 function pileupResource(signal: PendingRecheckSignal): ResourceRef {
   const resource: ResourceRef = {};
@@ -221,18 +218,5 @@ export default defineRule({
     };
   },
 
-  async investigate(detection, signal, context) {
-    if (detection.cause === 'quota') {
-      context.unchecked("the account's Fargate vCPU quota and current usage", 'service-quotas:GetServiceQuota is not a reader operation');
-      return undefined;
-    }
-    if (detection.cause === 'fargate-capacity') return investigateFargate(detection, signal, context);
-    if (signal.kind === 'pending-recheck' && detection.cause === STUCK) {
-      // Where the tasks wait decides what to read: capacity for unplaced ones, the instances' agents for placed ones.
-      const waiting = signal.stuckTasks.filter(unplaced);
-      if (waiting.length === 0) return investigatePlaced(detection, signal, context);
-      if (waiting.every(onFargate)) return investigateFargate(detection, signal, context);
-    }
-    return investigateEc2Capacity(detection, signal, context);
-  },
+  investigate: lazyInvestigate(() => import('./investigate')),
 });

@@ -1,11 +1,7 @@
-import type { EFSVolumeConfiguration } from '@aws-sdk/client-ecs';
+
 import type { Signal } from '../../events/signals';
-import type { Evidence } from '../../findings';
-import { parseArn } from '../../arn';
-import { putRolePolicy } from '../../facts/iam';
-import { taskOf, taskSubnet } from '../../facts/task';
-import type { Detection, InvestigationContext, Refinement } from '../rule';
-import { defineRule } from '../rule';
+import type { Detection } from '../rule';
+import { defineRule, lazyInvestigate } from '../rule';
 import { anyOf, firstMatch, type Patterns, quoted, shellArg } from '../text';
 
 /**
@@ -33,7 +29,7 @@ const causePatterns: readonly { cause: EfsCause; patterns: Patterns }[] = [
   },
 ];
 
-interface EfsTarget {
+export interface EfsTarget {
   fileSystem?: string | undefined;
   path?: string | undefined;
   region?: string | undefined;
@@ -43,7 +39,7 @@ interface EfsTarget {
   reset: boolean;
 }
 
-interface EfsDetection extends Detection {
+export interface EfsDetection extends Detection {
   efs: EfsTarget;
 }
 
@@ -60,7 +56,7 @@ function targetIn(text: string, signal: Signal): EfsTarget {
 const fsArg = (efs: EfsTarget) => shellArg(efs.fileSystem, 'file-system-id');
 const regionArg = (efs: EfsTarget) => shellArg(efs.region, 'region');
 
-function networkFix(efs: EfsTarget, subnet?: string, vpc?: string): string {
+export function networkFix(efs: EfsTarget, subnet?: string, vpc?: string): string {
   const mountTargets = [
     `aws efs describe-mount-targets --file-system-id ${fsArg(efs)} --region ${regionArg(efs)} --query 'MountTargets[].[AvailabilityZoneName,SubnetId,LifeCycleState]'`,
     `aws efs create-mount-target --file-system-id ${fsArg(efs)} --subnet-id ${shellArg(subnet, 'task-subnet-id')} --security-groups <mount-target-sg> --region ${regionArg(efs)}   # one per Availability Zone the tasks run in`,
@@ -75,10 +71,10 @@ function networkFix(efs: EfsTarget, subnet?: string, vpc?: string): string {
   ).join('\n');
 }
 
-const iamVolumeFix = (efs: EfsTarget) =>
+export const iamVolumeFix = (efs: EfsTarget) =>
   `In the task definition volume: "efsVolumeConfiguration": {"fileSystemId": "${efs.fileSystem ?? '<file-system-id>'}", "transitEncryption": "ENABLED", "authorizationConfig": {"iam": "ENABLED"}}, and give the task role elasticfilesystem:ClientMount and elasticfilesystem:ClientWrite on arn:aws:elasticfilesystem:${efs.region ?? '<region>'}:<account>:file-system/${efs.fileSystem ?? '<file-system-id>'}.`;
 
-function accessPointFix(efs: EfsTarget): string {
+export function accessPointFix(efs: EfsTarget): string {
   const path = efs.path && efs.path !== '/' ? efs.path : '/<directory>';
   return [
     `aws efs create-access-point --file-system-id ${fsArg(efs)} --root-directory 'Path=${path},CreationInfo={OwnerUid=1000,OwnerGid=1000,Permissions=755}' --region ${regionArg(efs)}`,
@@ -86,7 +82,7 @@ function accessPointFix(efs: EfsTarget): string {
   ].join('\n');
 }
 
-function describe(cause: EfsCause | null, efs: EfsTarget, signal: Signal): Pick<Detection, 'explanation' | 'fix'> {
+export function describe(cause: EfsCause | null, efs: EfsTarget, signal: Signal): Pick<Detection, 'explanation' | 'fix'> {
   const fs = efs.fileSystem ?? 'the EFS file system';
   switch (cause) {
     case 'network':
@@ -131,35 +127,6 @@ function classify(text: string): EfsCause | null | undefined {
   return /EFS utils command|EFS volumes|VolumeDriver\.Create: mounting volume failed/i.test(text) ? null : undefined;
 }
 
-/** The task definition's EFS volume for this file system (or its only one). */
-function efsVolume(
-  volumes: readonly { name?: string | undefined; efsVolumeConfiguration?: EFSVolumeConfiguration | undefined }[],
-  fileSystem: string | undefined,
-): { name: string; config: EFSVolumeConfiguration } | undefined {
-  const candidates = volumes.filter((v) => v.efsVolumeConfiguration);
-  const volume = candidates.find((v) => v.efsVolumeConfiguration?.fileSystemId === fileSystem) ?? candidates[0];
-  return volume?.efsVolumeConfiguration ? { name: volume.name ?? '(unnamed)', config: volume.efsVolumeConfiguration } : undefined;
-}
-
-async function refineNetwork(efs: EfsTarget, signal: Signal, context: InvestigationContext, evidence: Evidence[]): Promise<Refinement> {
-  context.unchecked(
-    `mount targets and their security groups for ${efs.fileSystem ?? 'the file system'}`,
-    'efs:DescribeMountTargets and ec2:DescribeSecurityGroups are not reader operations yet',
-  );
-  const task = taskOf(signal);
-  const subnet = task ? taskSubnet(task) : undefined;
-  if (!subnet) return { evidence };
-  const subnets = await context.read('ec2:DescribeSubnets', { SubnetIds: [subnet] }, `the Availability Zone of subnet ${subnet}`);
-  const described = subnets?.Subnets?.[0];
-  if (!described) return { evidence };
-  evidence.push({ source: 'ec2:DescribeSubnets', observed: `${subnet} is in ${described.AvailabilityZone ?? '?'} (${described.VpcId ?? '?'})` });
-  return {
-    evidence,
-    explanation: `${describe('network', efs, signal).explanation} The task ran in subnet ${subnet} (${described.AvailabilityZone ?? 'unknown AZ'}), so ${efs.fileSystem ?? 'the file system'} needs a mount target in that Availability Zone that accepts TCP 2049 from the task.`,
-    fix: networkFix(efs, subnet, described.VpcId),
-  };
-}
-
 export default defineRule({
   meta: {
     id: 'efs-mount-failure',
@@ -191,69 +158,5 @@ export default defineRule({
     };
   },
 
-  async investigate(detection, signal, context) {
-    if (detection.cause === 'platform-version') return undefined;
-    const taskDefinition = taskOf(signal)?.taskDefinitionArn;
-    if (!taskDefinition) {
-      context.unchecked("the task definition's EFS volume", 'the signal names no task definition');
-      return undefined;
-    }
-    const described = await context.read('ecs:DescribeTaskDefinition', { taskDefinition }, "the task definition's EFS volume");
-    const definition = described?.taskDefinition;
-    const volume = definition ? efsVolume(definition.volumes ?? [], detection.efs.fileSystem) : undefined;
-    const efs: EfsTarget = { ...detection.efs, fileSystem: detection.efs.fileSystem ?? volume?.config.fileSystemId };
-    const evidence: Evidence[] = [];
-    if (volume) {
-      const { config } = volume;
-      evidence.push({
-        source: 'ecs:DescribeTaskDefinition',
-        observed: `volume ${volume.name}: ${config.fileSystemId ?? '?'} rootDirectory ${config.rootDirectory ?? '/'}, access point ${config.authorizationConfig?.accessPointId ?? 'none'}, IAM ${config.authorizationConfig?.iam ?? 'DISABLED'}, transit encryption ${config.transitEncryption ?? 'DISABLED'}; task role ${definition?.taskRoleArn ?? 'none'}`,
-      });
-    }
-
-    switch (detection.cause) {
-      case 'network':
-        return refineNetwork(efs, signal, context, evidence);
-      case 'iam': {
-        context.unchecked(`the file system policy of ${efs.fileSystem ?? 'the file system'} and the task role's EFS permissions`, 'efs:DescribeFileSystemPolicy and IAM reads are not reader operations yet');
-        if (!volume) return { evidence };
-        if (volume.config.authorizationConfig?.iam !== 'ENABLED') {
-          return {
-            evidence,
-            explanation: `Volume ${volume.name} mounts ${efs.fileSystem ?? 'the file system'} without IAM authorization, and the file system policy only lets IAM-authorized clients in, so EFS answers "access denied".`,
-            fix: iamVolumeFix(efs),
-          };
-        }
-        const role = definition?.taskRoleArn;
-        return {
-          evidence,
-          explanation: role
-            ? `Volume ${volume.name} mounts with IAM authorization as the task role ${role}, and EFS denied it: the role's policy or the file system policy does not allow elasticfilesystem:ClientMount (and ClientWrite for a writable mount).`
-            : `Volume ${volume.name} mounts with IAM authorization but the task definition has no task role, so the mount carries no identity EFS can allow.`,
-          fix: role
-            ? putRolePolicy(
-                role.split('/').pop(),
-                'task-role',
-                'efs-client',
-                ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
-                [`arn:aws:elasticfilesystem:${efs.region ?? '<region>'}:${parseArn(role)?.account ?? '<account-id>'}:file-system/${efs.fileSystem ?? '<file-system-id>'}`],
-              )
-            : `Set "taskRoleArn" in the task definition to a role allowed elasticfilesystem:ClientMount and ClientWrite on ${efs.fileSystem ?? 'the file system'}.`,
-        };
-      }
-      case 'access-point': {
-        if (!volume) return { evidence };
-        const accessPoint = volume.config.authorizationConfig?.accessPointId;
-        return {
-          evidence,
-          explanation: accessPoint
-            ? `Volume ${volume.name} mounts through access point ${accessPoint}, whose root path ${efs.path ?? ''} does not exist on ${efs.fileSystem ?? 'the file system'}: the access point was created without creation info, so EFS does not create the directory.`
-            : `Volume ${volume.name} mounts rootDirectory ${volume.config.rootDirectory ?? efs.path ?? '/'} of ${efs.fileSystem ?? 'the file system'}, and that directory does not exist. ECS does not create it.`,
-          fix: accessPointFix({ ...efs, path: efs.path ?? volume.config.rootDirectory }),
-        };
-      }
-      default:
-        return { evidence };
-    }
-  },
+  investigate: lazyInvestigate(() => import('./investigate')),
 });

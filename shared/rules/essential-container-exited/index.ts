@@ -1,7 +1,7 @@
-import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+
 import type { ContainerDetail } from '../../events/types';
 import type { Evidence } from '../../findings';
-import { type Detection, defineRule, type Refinement } from '../rule';
+import { type Detection, defineRule, lazyInvestigate } from '../rule';
 import { quoted, shellArg } from '../text';
 import { advice, exitCause, exitCauses, meaning } from './exit-codes';
 
@@ -38,21 +38,6 @@ function culprit(exited: readonly ExitedContainer[]): ExitedContainer | undefine
 // `aws logs tail` exists only in AWS CLI v2: get-log-events and filter-log-events are in both.
 function generalLogsCommand(container: string, task: string | undefined): string {
   return `aws logs get-log-events --log-group-name <awslogs-group> --log-stream-name <awslogs-stream-prefix>/${container}/${shellArg(task, 'task-id')} --limit 50 --query 'events[].message'   # group and prefix: logConfiguration.options in the container definition`;
-}
-
-/** The exact command that prints the container's last awslogs lines, or why it cannot be given. */
-function logsCommand(definition: ContainerDefinition, task: string | undefined, region: string | undefined): { command?: string; why?: string } {
-  const log = definition.logConfiguration;
-  if (log?.logDriver !== 'awslogs') return { why: `container ${definition.name} logs with ${log?.logDriver ?? 'no log driver'}, not awslogs` };
-  const group = log.options?.['awslogs-group'];
-  if (!group) return { why: `container ${definition.name} sets no awslogs-group` };
-  const prefix = log.options?.['awslogs-stream-prefix'];
-  const groupRegion = log.options?.['awslogs-region'] ?? region;
-  const regionArg = groupRegion ? ` --region ${shellArg(groupRegion, 'region')}` : '';
-  // Without a prefix (EC2 only), the stream is named after the Docker container id, which the event does not carry.
-  if (!prefix) return { command: `aws logs filter-log-events --log-group-name ${shellArg(group, 'awslogs-group')} --limit 50 --query 'events[].[logStreamName,message]'${regionArg}` };
-  const stream = shellArg(`${prefix}/${definition.name}/${task ?? '<task-id>'}`, 'stream');
-  return { command: `aws logs get-log-events --log-group-name ${shellArg(group, 'awslogs-group')} --log-stream-name ${stream} --limit 50 --query 'events[].message'${regionArg}` };
 }
 
 export default defineRule({
@@ -116,26 +101,5 @@ export default defineRule({
     };
   },
 
-  async investigate(detection, signal, context) {
-    if (signal.kind !== 'task-stopped') return undefined;
-    const container = detection.resource?.container;
-    const taskDefinition = signal.task.taskDefinitionArn;
-    if (!container || !taskDefinition) return undefined;
-    const described = await context.read('ecs:DescribeTaskDefinition', { taskDefinition }, `the log configuration of container ${container}`);
-    const definition = described?.taskDefinition?.containerDefinitions?.find((c) => c.name === container);
-    if (!definition) return undefined;
-
-    const code = signal.task.containers?.find((c) => c.name === container)?.exitCode;
-    const { command, why } = logsCommand(definition, signal.resource.task, signal.resource.region);
-    const evidence: Evidence[] = [
-      {
-        source: 'ecs:DescribeTaskDefinition',
-        observed: `container ${container}: essential ${definition.essential !== false}, log driver ${definition.logConfiguration?.logDriver ?? 'none'}, stopTimeout ${definition.stopTimeout ?? 'not set (30 s)'}`,
-      },
-    ];
-    const refinement: Refinement = { evidence };
-    if (command) refinement.fix = `Read its last log lines:\n${command}${code === undefined ? '' : `\n${advice(code)}`}`;
-    else if (why) context.unchecked(`the logs of container ${container}`, why);
-    return refinement;
-  },
+  investigate: lazyInvestigate(() => import('./investigate')),
 });

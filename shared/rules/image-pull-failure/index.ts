@@ -1,8 +1,8 @@
 import type { Signal } from '../../events/signals';
 import type { Detection } from '../rule';
-import { defineRule } from '../rule';
+import { defineRule, lazyInvestigate } from '../rule';
 import { anyOf, firstMatch, matchesAny, type Patterns, quoted, shellArg } from '../text';
-import { checkPullPath, ecrEndpointCommands, type Registry } from './network';
+import { ecrEndpointCommands, type Registry } from './network';
 import { architectureFix, taskArchitecture, taskOf } from '../../facts/task';
 
 /**
@@ -271,8 +271,5 @@ export default defineRule({
     };
   },
 
-  async investigate(detection, signal, context) {
-    if (detection.cause !== 'network') return undefined;
-    return checkPullPath(detection.registry, signal, context);
-  },
+  investigate: lazyInvestigate(() => import('./investigate')),
 });

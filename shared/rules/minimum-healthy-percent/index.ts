@@ -1,9 +1,8 @@
-import type { Service } from '@aws-sdk/client-ecs';
+
 import { arnName } from '../../arn';
 import type { ApiCallSignal } from '../../events/signals';
-import type { Evidence, Severity } from '../../findings';
-import { describeService, missingTargetReason, percentsText, serviceNamedIn, serviceTarget } from '../../facts/service';
-import { type Detection, defineRule, type Refinement } from '../rule';
+import { percentsText, serviceNamedIn } from '../../facts/service';
+import { type Detection, defineRule, lazyInvestigate } from '../rule';
 import { anyOf, firstMatch, quoted, shellArg } from '../text';
 
 /**
@@ -24,7 +23,7 @@ const deadlockMessage = anyOf([
 /** The API calls whose request sets a service's deployment configuration. */
 const configuringCalls = new Set(['CreateService', 'UpdateService']);
 
-interface DeploymentConfigDetection extends Detection {
+export interface DeploymentConfigDetection extends Detection {
   cause: Cause;
 }
 
@@ -64,10 +63,10 @@ function calledService(request: Record<string, unknown>): { cluster: string; ser
   return { cluster, service };
 }
 
-const zeroCapacityExplanation =
+export const zeroCapacityExplanation =
   'minimumHealthyPercent 0 lets ECS stop every running task of the service before the new ones are healthy. During each deployment the service has zero capacity until the new tasks pass their health checks, and if the new revision is broken it stays at zero until someone rolls back. Since November 2025 Fargate rolling deployments respect this setting too, so it is no longer harmless on Fargate.';
 const singleTaskNote = ' With desiredCount 1 every deployment is an outage.';
-const deadlockExplanation =
+export const deadlockExplanation =
   'The deployment cannot make progress: the minimum healthy percent forbids ECS from stopping an old task, and the maximum percent forbids it from starting a new one, so the new revision never rolls out (the old tasks keep running). ECS rounds the minimum up and the maximum down: minimum 75% of 2 tasks cannot stop any task, maximum 125% of 3 tasks cannot start any. Since November 2025 Fargate rolling deployments respect these settings too.';
 
 function updateCommand(cluster: string | undefined, service: string | undefined, configuration: string): string {
@@ -77,7 +76,7 @@ function updateCommand(cluster: string | undefined, service: string | undefined,
 }
 
 /** The fix: start new tasks before stopping old ones; the cost-constrained alternative only when it does not deadlock. */
-function fixFor(cause: Cause, cluster: string | undefined, service: string | undefined, desired: number | undefined, rollbackOff: boolean): string {
+export function fixFor(cause: Cause, cluster: string | undefined, service: string | undefined, desired: number | undefined, rollbackOff: boolean): string {
   const breaker = rollbackOff ? 'deploymentCircuitBreaker={enable=true,rollback=true},' : '';
   const lines = [updateCommand(cluster, service, `${breaker}minimumHealthyPercent=100,maximumPercent=200`)];
   lines.push('# 100/200 starts new tasks before stopping old ones: never below desiredCount, briefly double capacity.');
@@ -117,58 +116,6 @@ function detectApiCall(signal: ApiCallSignal): DeploymentConfigDetection | null 
   };
 }
 
-function describeConfiguration(service: Service): string {
-  const config = service.deploymentConfiguration;
-  const breaker = config?.deploymentCircuitBreaker;
-  const alarms = config?.alarms;
-  return [
-    `desiredCount ${service.desiredCount ?? '?'} (${service.runningCount ?? '?'} running)`,
-    percentsText(config?.minimumHealthyPercent, config?.maximumPercent),
-    `circuit breaker ${breaker?.enable ? `on, rollback ${breaker.rollback ? 'on' : 'off'}` : 'off'}`,
-    `deployment alarms ${alarms?.enable ? `on (${(alarms.alarmNames ?? []).join(', ')}), rollback ${alarms.rollback ? 'on' : 'off'}` : 'off'}`,
-    `launch ${service.launchType ?? ((service.capacityProviderStrategy ?? []).map((s) => s.capacityProvider).join('+') || '?')}`,
-  ].join('; ');
-}
-
-function refine(detection: DeploymentConfigDetection, service: Service, target: { cluster: string; service: string }): Refinement {
-  const evidence: Evidence[] = [{ source: 'ecs:DescribeServices', observed: describeConfiguration(service) }];
-  const config = service.deploymentConfiguration;
-  const min = config?.minimumHealthyPercent;
-  const max = config?.maximumPercent;
-  const desired = service.desiredCount;
-  const rollbackOff = !(config?.deploymentCircuitBreaker?.enable && config.deploymentCircuitBreaker.rollback);
-  const fix = fixFor(detection.cause, target.cluster, target.service, desired, rollbackOff);
-
-  if (service.schedulingStrategy === 'DAEMON') {
-    return { evidence, severity: 'info', explanation: 'This is a DAEMON service: it replaces its one task per instance in place, so minimumHealthyPercent 0 is its default and expected.' };
-  }
-
-  if (detection.cause === 'zero-capacity') {
-    if (min !== 0) {
-      return {
-        evidence,
-        severity: 'info',
-        explanation: `A call set minimumHealthyPercent 0 on service ${target.service}, but the service now runs with ${percentsText(min, max)}: it has been changed since. ${zeroCapacityExplanation}`,
-      };
-    }
-    const severity: Severity = 'critical';
-    const single = desired === 1 ? ` Service ${target.service} runs a single task (desiredCount 1), so every deployment is an outage.` : '';
-    const breaker = rollbackOff
-      ? ' Its circuit breaker does not roll back, so a broken revision leaves it at zero capacity until someone rolls back by hand.'
-      : ' Its circuit breaker rolls a broken revision back, but the service still has no capacity while that happens.';
-    return { evidence, severity, fix, explanation: `${zeroCapacityExplanation}${single}${breaker}` };
-  }
-
-  if (desired !== undefined && min !== undefined && max !== undefined && desired >= 1) {
-    const room = deploymentRoom(desired, min, max);
-    const stopText = `with ${desired} desired task${desired === 1 ? '' : 's'}, minimumHealthyPercent ${min} keeps at least ${Math.ceil((desired * min) / 100)} running (so ECS ${room.canStop ? 'can' : 'cannot'} stop one first)`;
-    const startText = `maximumPercent ${max} allows at most ${Math.floor((desired * max) / 100)} (so ECS ${room.canStart ? 'can' : 'cannot'} start one first)`;
-    const state = room.canStop || room.canStart ? 'The current settings leave room, so the deadlock has been fixed since.' : 'The current settings still deadlock every deployment.';
-    return { evidence, fix, severity: room.canStop || room.canStart ? 'info' : 'warning', explanation: `${deadlockExplanation} For service ${target.service}: ${stopText}, and ${startText}. ${state}` };
-  }
-  return { evidence, fix };
-}
-
 export default defineRule({
   meta: {
     id: 'minimum-healthy-percent',
@@ -202,14 +149,5 @@ export default defineRule({
     };
   },
 
-  async investigate(detection, signal, context) {
-    const resource = { ...signal.resource, ...detection.resource };
-    const target = serviceTarget(resource);
-    if (!target) {
-      context.unchecked("the service's desired count and deployment configuration", missingTargetReason(resource));
-      return undefined;
-    }
-    const service = await describeService(context, target, "the service's desired count and deployment configuration");
-    return service ? refine(detection, service, target) : undefined;
-  },
+  investigate: lazyInvestigate(() => import('./investigate')),
 });

@@ -1,7 +1,6 @@
-import type { CapacityProviderStrategyItem } from '@aws-sdk/client-ecs';
+
 import type { TaskStoppedSignal, TextSignal } from '../../events/signals';
-import type { Evidence } from '../../findings';
-import { defineRule, type InvestigationContext, type Refinement } from '../rule';
+import { defineRule, lazyInvestigate } from '../rule';
 import { quoted, shellArg } from '../text';
 
 /**
@@ -27,61 +26,15 @@ function isStandalone(signal: SpotSignal): boolean {
   return signal.kind === 'task-stopped' && !signal.resource.service;
 }
 
-const serviceExplanation =
+export const serviceExplanation =
   'AWS reclaimed the Spot capacity under this task: it got SIGTERM and a two-minute warning, then was stopped. This is how Spot works, not a fault; the service scheduler starts a replacement — on Spot again, if Spot capacity is available.';
 
-function mixedStrategyCommand(cluster: string | undefined, service: string | undefined): string {
+export function mixedStrategyCommand(cluster: string | undefined, service: string | undefined): string {
   return `aws ecs update-service --cluster ${shellArg(cluster, 'cluster')} --service ${shellArg(service, 'service')} --capacity-provider-strategy capacityProvider=FARGATE,base=1,weight=1 capacityProvider=FARGATE_SPOT,weight=3 --force-new-deployment`;
 }
 
-const sigtermAdvice =
+export const sigtermAdvice =
   'Handle SIGTERM within the two-minute warning: stop taking work, finish or checkpoint in-flight work, and set "stopTimeout": 120 in the container definition (the Fargate maximum; the default is 30 seconds).';
-
-function strategyText(strategy: readonly CapacityProviderStrategyItem[]): string {
-  return strategy.map((p) => `${p.capacityProvider} (base ${p.base ?? 0}, weight ${p.weight ?? 0})`).join(', ');
-}
-
-/** Whether the service keeps any on-demand capacity to fall back on when Spot runs dry. */
-async function serviceRefinement(signal: TaskStoppedSignal, service: string, context: InvestigationContext): Promise<Refinement> {
-  const evidence: Evidence[] = [];
-  const described = await context.read(
-    'ecs:DescribeServices',
-    { cluster: signal.resource.cluster ?? signal.task.clusterArn, services: [service] },
-    `the capacity provider strategy of service ${service}`,
-  );
-  const found = described?.services?.[0];
-  if (!found) return { evidence };
-  const strategy = found.capacityProviderStrategy ?? [];
-  evidence.push({
-    source: 'ecs:DescribeServices',
-    observed: `capacityProviderStrategy: ${strategy.length > 0 ? strategyText(strategy) : 'none'}; running ${found.runningCount ?? '?'} of desired ${found.desiredCount ?? '?'}`,
-  });
-  const spotOnly = strategy.length > 0 && strategy.every((p) => p.capacityProvider === 'FARGATE_SPOT');
-  if (!spotOnly) return { evidence };
-  return {
-    evidence,
-    cause: 'spot-only',
-    severity: 'warning',
-    explanation: `${serviceExplanation} Service ${service} runs on FARGATE_SPOT only, so when Spot capacity is short in the Availability Zones it cannot start replacements and runs below its desired count until capacity returns.`,
-    fix: `Keep an on-demand base and put the rest on Spot:\n${mixedStrategyCommand(signal.resource.cluster, service)}\n${sigtermAdvice}`,
-  };
-}
-
-/** Containers that will be SIGKILLed before the two-minute warning ends. */
-async function stopTimeoutEvidence(signal: TaskStoppedSignal, context: InvestigationContext): Promise<Evidence[]> {
-  const taskDefinition = signal.task.taskDefinitionArn;
-  if (!taskDefinition) return [];
-  const described = await context.read('ecs:DescribeTaskDefinition', { taskDefinition }, 'the containers\' stopTimeout');
-  const containers = described?.taskDefinition?.containerDefinitions ?? [];
-  const short = containers.filter((c) => (c.stopTimeout ?? 30) < 120);
-  if (short.length === 0) return [];
-  return [
-    {
-      source: 'ecs:DescribeTaskDefinition',
-      observed: `stopTimeout below the 120 s Spot warning: ${short.map((c) => `${c.name} ${c.stopTimeout ?? 'not set (30 s)'}`).join(', ')}`,
-    },
-  ];
-}
 
 export default defineRule({
   meta: {
@@ -131,12 +84,5 @@ export default defineRule({
     };
   },
 
-  async investigate(_detection, signal, context) {
-    if (signal.kind !== 'task-stopped') return undefined;
-    const timeouts = await stopTimeoutEvidence(signal, context);
-    const service = signal.resource.service;
-    if (!service) return { evidence: timeouts };
-    const refinement = await serviceRefinement(signal, service, context);
-    return { ...refinement, evidence: [...(refinement.evidence ?? []), ...timeouts] };
-  },
+  investigate: lazyInvestigate(() => import('./investigate')),
 });
