@@ -12,7 +12,7 @@ function ecsMedic(args: string[], input = '') {
 describe('the installed ecs-medic binary', () => {
   beforeAll(() => {
     // The same build `npm ci` runs through `prepare`, so the test sees what users get.
-    execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: root });
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-cli.mjs'], { cwd: root });
     // An esbuild run: seconds alone, longer than the default 10 s hook timeout while the e2e suite deploys beside it.
   }, 120_000);
 

@@ -1,4 +1,3 @@
-
 import type { Signal } from '../../events/signals';
 import { defineRule, lazyInvestigate } from '../rule';
 import { anyOf, firstMatch, quoted, shellArg } from '../text';

@@ -1,12 +1,11 @@
-
 import type { SignalOf } from '../../events/signals';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { investigateEc2Capacity } from './ec2-capacity';
 import { investigateFargate } from './fargate';
 import { investigatePlaced } from './placed';
 import { onFargate, unplaced } from './pending';
-
 import { STUCK } from '.';
+
 export default async function investigate(detection: Detection, signal: SignalOf<'text' | 'task-stopped' | 'service-action' | 'api-call' | 'pending-recheck'>, context: InvestigationContext): Promise<Refinement | undefined> {
   if (detection.cause === 'quota') {
     context.unchecked("the account's Fargate vCPU quota and current usage", 'service-quotas:GetServiceQuota is not a reader operation');

@@ -1,4 +1,3 @@
-
 import { defineRule, lazyInvestigate } from '../rule';
 import { anyOf, firstMatch, quoted, regionNamedIn, shellArg } from '../text';
 

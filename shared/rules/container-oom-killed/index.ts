@@ -1,4 +1,3 @@
-
 import type { Evidence } from '../../findings';
 import type { ContainerStoppedSignal, TaskStoppedSignal, TextSignal } from '../../events/signals';
 import { defineRule, lazyInvestigate } from '../rule';

@@ -1,4 +1,3 @@
-
 import type { DeploymentSignal, ServiceActionSignal } from '../../events/signals';
 import {
   serviceNamedIn,

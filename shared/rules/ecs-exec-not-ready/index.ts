@@ -1,4 +1,3 @@
-
 import { arnName } from '../../arn';
 import type { SignalOf } from '../../events/signals';
 import { defineRule, type Detection, lazyInvestigate } from '../rule';

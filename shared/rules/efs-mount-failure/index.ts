@@ -1,7 +1,5 @@
-
 import type { Signal } from '../../events/signals';
-import type { Detection } from '../rule';
-import { defineRule, lazyInvestigate } from '../rule';
+import { type Detection, defineRule, lazyInvestigate } from '../rule';
 import { anyOf, firstMatch, type Patterns, quoted, shellArg } from '../text';
 
 /**

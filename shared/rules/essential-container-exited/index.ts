@@ -1,4 +1,3 @@
-
 import type { ContainerDetail } from '../../events/types';
 import type { Evidence } from '../../findings';
 import { type Detection, defineRule, lazyInvestigate } from '../rule';

@@ -2,7 +2,6 @@ import type { Signal } from '../../events/signals';
 import type { Detection } from '../rule';
 import { defineRule, lazyInvestigate } from '../rule';
 import { anyOf, firstMatch, matchesAny, type Patterns, quoted, shellArg } from '../text';
-import { ecrEndpointCommands, type Registry } from './network';
 import { architectureFix, taskArchitecture, taskOf } from '../../facts/task';
 
 /**
@@ -11,6 +10,28 @@ import { architectureFix, taskArchitecture, taskOf } from '../../facts/task';
  * to task-execution-role-confusion and secrets-pull-failure.
  */
 export type PullCause = 'not-found' | 'network' | 'rate-limit' | 'wrong-platform' | 'disk-full' | 'registry-auth';
+
+export interface Registry {
+  /** The image as the text or event names it. */
+  image?: string | undefined;
+  ecr: boolean;
+  region?: string | undefined;
+  account?: string | undefined;
+  repository?: string | undefined;
+  tag?: string | undefined;
+}
+
+export function ecrEndpointCommands(region: string | undefined, vpc?: string, subnet?: string, routeTable?: string): string[] {
+  const r = shellArg(region, 'region');
+  const vpcArg = shellArg(vpc, 'vpc-id');
+  return [
+    ...['ecr.api', 'ecr.dkr'].map(
+      (service) =>
+        `aws ec2 create-vpc-endpoint --vpc-id ${vpcArg} --vpc-endpoint-type Interface --service-name com.amazonaws.${r}.${service} --subnet-ids ${shellArg(subnet, 'task-subnet-id')} --security-group-ids <endpoint-sg-allowing-443-from-tasks> --private-dns-enabled --region ${r}`,
+    ),
+    `aws ec2 create-vpc-endpoint --vpc-id ${vpcArg} --vpc-endpoint-type Gateway --service-name com.amazonaws.${r}.s3 --route-table-ids ${shellArg(routeTable, 'route-table-id')} --region ${r}`,
+  ];
+}
 
 /** Checked in order: a rate-limit or platform text may also say "failed to resolve ref". */
 const causePatterns: readonly { cause: PullCause; patterns: Patterns }[] = [

@@ -9,28 +9,7 @@ import { shellArg } from '../text';
 import { available, describeEgress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
 import { runsOnFargate, taskOf, taskSubnet } from '../../facts/task';
 import { publicIpCommands } from '../../facts/service-placement';
-
-export interface Registry {
-  /** The image as the text or event names it. */
-  image?: string | undefined;
-  ecr: boolean;
-  region?: string | undefined;
-  account?: string | undefined;
-  repository?: string | undefined;
-  tag?: string | undefined;
-}
-
-export function ecrEndpointCommands(region: string | undefined, vpc?: string, subnet?: string, routeTable?: string): string[] {
-  const r = shellArg(region, 'region');
-  const vpcArg = shellArg(vpc, 'vpc-id');
-  return [
-    ...['ecr.api', 'ecr.dkr'].map(
-      (service) =>
-        `aws ec2 create-vpc-endpoint --vpc-id ${vpcArg} --vpc-endpoint-type Interface --service-name com.amazonaws.${r}.${service} --subnet-ids ${shellArg(subnet, 'task-subnet-id')} --security-group-ids <endpoint-sg-allowing-443-from-tasks> --private-dns-enabled --region ${r}`,
-    ),
-    `aws ec2 create-vpc-endpoint --vpc-id ${vpcArg} --vpc-endpoint-type Gateway --service-name com.amazonaws.${r}.s3 --route-table-ids ${shellArg(routeTable, 'route-table-id')} --region ${r}`,
-  ];
-}
+import { ecrEndpointCommands, type Registry } from '.';
 
 interface EcrEndpoints {
   missing: string[];

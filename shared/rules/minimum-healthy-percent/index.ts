@@ -1,4 +1,3 @@
-
 import { arnName } from '../../arn';
 import type { ApiCallSignal } from '../../events/signals';
 import { percentsText, serviceNamedIn } from '../../facts/service';

@@ -1,4 +1,3 @@
-
 import { arnName } from '../../arn';
 import type { SignalOf } from '../../events/signals';
 import type { Evidence, ResourceRef } from '../../findings';

@@ -1,4 +1,3 @@
-
 import type { Signal } from '../../events/signals';
 import { type Detection, defineRule, lazyInvestigate } from '../rule';
 import { anyOf, arnsIn, deniedPrincipal, firstMatch, type Patterns, quoted, shellArg } from '../text';

@@ -1,4 +1,3 @@
-
 import type { TaskStoppedSignal, TextSignal } from '../../events/signals';
 import { defineRule, lazyInvestigate } from '../rule';
 import { quoted, shellArg } from '../text';
