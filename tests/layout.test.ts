@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
  * (knowledge several rules share lives in shared/facts/), shared/facts/ imports
  * no rule folder (or it would join two rules by the back door), neither
  * reaches the account except through the reader port (and a remedy through the writer port), and neither imports the
- * catalogue or the engine (another rule's verdict comes from context.classify).
+ * catalogue or the engine (another rule's verdict comes from context.classify),
+ * and a rule's investigate.ts is only imported on first use.
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,16 +19,17 @@ const factsDir = 'shared/facts';
 interface Import {
   specifier: string;
   typeOnly: boolean;
+  dynamic: boolean;
 }
 
 /** Every module specifier a TypeScript source names: static imports and re-exports (one or many lines), side-effect and dynamic imports. */
 function importsOf(source: string): Import[] {
   const found: Import[] = [];
   for (const m of source.matchAll(/\b(?:import|export)\s+(type\s+)?[^;'"`]*?\bfrom\s*['"]([^'"]+)['"]/g)) {
-    found.push({ specifier: m[2] as string, typeOnly: m[1] !== undefined });
+    found.push({ specifier: m[2] as string, typeOnly: m[1] !== undefined, dynamic: false });
   }
-  for (const m of source.matchAll(/(?:^|[;\s])import\s*(?:\(\s*)?['"]([^'"]+)['"]/g)) {
-    found.push({ specifier: m[1] as string, typeOnly: false });
+  for (const m of source.matchAll(/(?:^|[;\s(])import\s*(\(\s*)?['"]([^'"]+)['"]/g)) {
+    found.push({ specifier: m[2] as string, typeOnly: false, dynamic: m[1] !== undefined });
   }
   return found;
 }
@@ -42,7 +44,7 @@ function ruleFolderOf(path: string): string | undefined {
 function violations(file: string, source: string): string[] {
   const ownRule = ruleFolderOf(file);
   const problems: string[] = [];
-  for (const { specifier, typeOnly } of importsOf(source)) {
+  for (const { specifier, typeOnly, dynamic } of importsOf(source)) {
     const why = (reason: string) => problems.push(`${file}: '${specifier}' (${reason})`);
     if (specifier.startsWith('@aws-sdk/')) {
       if (!typeOnly) why('an SDK value import: read the account through the reader port');
@@ -53,6 +55,9 @@ function violations(file: string, source: string): string[] {
     if (target.startsWith('shared/reader/') && target !== 'shared/reader/port') why('a reader other than the port');
     if (target.startsWith('shared/writer/') && target !== 'shared/writer/port') why('a writer other than the port: a remedy changes the account through the port it is given');
     if (target === 'shared/rules/catalogue' || target === 'shared/diagnose') why('the catalogue or the engine: ask context.classify what another rule makes of a text');
+    if (ownRule && target === `${rulesDir}/${ownRule}/investigate` && !typeOnly && !dynamic) {
+      why('a static import of the investigation: load it on first use (lazyInvestigate), or every cold start parses it');
+    }
     const targetRule = ruleFolderOf(target);
     if (targetRule !== undefined && targetRule !== ownRule) {
       why(ownRule ? `rule ${ownRule} imports rule ${targetRule}: move what both know to ${factsDir}/` : `imports rule ${targetRule}`);
@@ -94,10 +99,12 @@ describe('layout', () => {
     expect(flagged("import { liveWriter } from '../../writer/live';")).toBe(1);
     expect(flagged("import { ECSClient } from '@aws-sdk/client-ecs';")).toBe(1);
     expect(flagged("import { catalogue } from '../catalogue';")).toBe(1);
+    expect(flagged("import investigate from './investigate';")).toBe(1);
     expect(flagged("import { detect } from '../../diagnose';")).toBe(1);
     expect(violations('shared/facts/service.ts', "import { defineRule } from '../rules/task-retirement/index';")).toHaveLength(1);
 
     expect(flagged("import { placed } from './placed';")).toBe(0);
+    expect(flagged("investigate: lazyInvestigate(() => import('./investigate')),")).toBe(0);
     expect(flagged("import { readService } from '../../facts/service-placement';")).toBe(0);
     expect(flagged("import type { InvestigationContext } from '../rule';")).toBe(0);
     expect(flagged("import type { ReaderOperation } from '../../reader/port';")).toBe(0);
