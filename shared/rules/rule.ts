@@ -90,7 +90,10 @@ export interface Rule<K extends SignalKind = SignalKind, D extends Detection = D
   meta: RuleMeta<K>;
   /** Pure: classifies one signal into a cause, or null when the rule does not apply. */
   detect(signal: SignalOf<K>): D | null;
-  /** Optional: verifies the detection against the account (a rule's investigate.ts, loaded by `lazyInvestigate`). */
+  /**
+   * Optional: verifies the detection against the account (a rule's investigate.ts, loaded by `lazyInvestigate`).
+   * A method rather than an `Investigation` property: method parameters are bivariant, so every rule fits `AnyRule`.
+   */
   investigate?(detection: D, signal: SignalOf<K>, context: InvestigationContext): Promise<Refinement | undefined>;
 }
 
@@ -101,8 +104,8 @@ export function defineRule<K extends SignalKind, D extends Detection>(rule: Rule
 
 /**
  * An investigation loaded on first use: every event runs `detect`, only a newly opened incident investigates,
- * so a rule's investigate.ts (and what only it imports) stays out of the code a cold start parses; esbuild's
- * code splitting puts it in its own chunk (infra/lambda-bundle.ts).
+ * so a rule's investigate.ts (and what only it imports) stays out of the code a cold start parses; the bundles
+ * put every investigation in one chunk (infra/one-investigation-chunk.ts).
  */
 export function lazyInvestigate<K extends SignalKind, D extends Detection>(
   load: () => Promise<{ default: Investigation<K, D> }>,
