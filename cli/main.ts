@@ -3,11 +3,12 @@ import { demo } from './commands/demo';
 import { diagnose } from './commands/diagnose';
 import { explain } from './commands/explain';
 import { lint } from './commands/lint';
+import { remedy } from './commands/remedy';
 import { rules } from './commands/rules';
 import { echo, terminalSafe } from './terminal';
 import { type Command, type Io, UsageError } from './usage';
 
-const commands: Command[] = [explain, diagnose, lint, audit, demo, rules];
+const commands: Command[] = [explain, diagnose, remedy, lint, audit, demo, rules];
 
 const overview = `ecs-medic: says why an Amazon ECS task or service failed, with evidence and the exact fix.
 

@@ -3,9 +3,12 @@ import { diagnoseEvent } from '../../shared/diagnose';
 import type { Finding } from '../../shared/findings';
 import { fingerprint } from '../../shared/incidents/fingerprint';
 import { snapshotReader } from '../../shared/reader/snapshot';
+import { REMEDIATION_DEFAULTS } from '../../shared/remedy/config';
+import { dryRunWriter } from '../../shared/writer/dry-run';
 import { loadScenarios, type Scenario } from '../scenarios';
 import { echo, renderForTerminal } from '../terminal';
-import { type Command, UsageError } from '../usage';
+import { type Command, type Io, UsageError } from '../usage';
+import { openedIncident, printRun, type RemedyDeps, runRemedies, uncheckedLedger } from './remedy';
 
 export interface Incident {
   finding: Finding;
@@ -41,6 +44,31 @@ export async function replay(scenario: Scenario): Promise<{ incidents: Incident[
   return { incidents: [...incidents.values()], invalid };
 }
 
+interface ScenarioEvent {
+  id?: string;
+  'detail-type'?: string;
+  time?: string;
+  account?: string;
+  region?: string;
+}
+
+/** The dry-run plan of an incident whose rule has a remedy, from the scenario's snapshot: what the bot would change, and how to undo it. */
+async function printRemedyPlan(io: Io, scenario: Scenario, { finding }: Incident): Promise<void> {
+  const first = (scenario.events[0] ?? {}) as ScenarioEvent;
+  const deps: RemedyDeps = {
+    config: REMEDIATION_DEFAULTS,
+    reader: snapshotReader(scenario.snapshot),
+    writer: dryRunWriter(),
+    ledger: uncheckedLedger,
+    home: { account: first.account ?? '', region: first.region ?? '' },
+  };
+  const trigger = { id: first.id ?? '', detailType: first['detail-type'] ?? '' };
+  for (const run of await runRemedies([openedIncident(finding, trigger, first.time ?? '')], deps)) {
+    await printRun(io, run, deps);
+    io.out('');
+  }
+}
+
 export const demo: Command = {
   name: 'demo',
   summary: 'Replay the built-in failure scenarios offline and print the alerts',
@@ -49,6 +77,8 @@ export const demo: Command = {
 Replays built-in scenarios (real AWS event shapes and SDK responses, no AWS
 account needed) through the same path the bot uses, and prints each incident
 the way it reads in an alert. Repeated findings of one incident print once.
+For an incident whose rule has a remedy, the dry-run plan follows: what the
+bot would change, the API call, and the command that undoes it.
 
 Options:
   --json       one JSON object per scenario: {"scenario", "title", "findings": [...]}
@@ -74,10 +104,11 @@ SCENARIO limits the run to those scenario ids (the file names in cli/scenarios/)
       io.out(scenario.story);
       io.out('');
       for (const message of invalid) io.out(`(${message})`);
-      for (const { finding, occurrences } of incidents) {
-        io.out(renderForTerminal(finding));
-        if (occurrences > 1) io.out(`  seen:      ${occurrences} times in this scenario, alerted once`);
+      for (const incident of incidents) {
+        io.out(renderForTerminal(incident.finding));
+        if (incident.occurrences > 1) io.out(`  seen:      ${incident.occurrences} times in this scenario, alerted once`);
         io.out('');
+        await printRemedyPlan(io, scenario, incident);
       }
     }
     return 0;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { diagnoseEvent, type EventDiagnosis } from '../../shared/diagnose';
+import type { Credentials } from '../../shared/reader/live';
 import { type AccountReader, eventOnlyReader } from '../../shared/reader/port';
 import { type Snapshot, snapshotProblem, snapshotReader } from '../../shared/reader/snapshot';
 import { readJsonFile } from '../read-json';
@@ -13,7 +14,7 @@ function snapshotFrom(path: string): AccountReader {
   return snapshotReader(snapshot as Snapshot);
 }
 
-function eventRegion(event: unknown): string | undefined {
+export function eventRegion(event: unknown): string | undefined {
   const region = (event as { region?: unknown } | null)?.region;
   return typeof region === 'string' && region ? region : undefined;
 }
@@ -25,6 +26,36 @@ interface ReaderChoice {
   profile?: string | undefined;
 }
 
+export interface LiveAccount {
+  /** The region named by --region or the AWS configuration, if any. */
+  region: string | undefined;
+  credentials: Credentials;
+  /** The live reader of a region (one per region, sharing the credentials). */
+  readerIn(region: string | undefined): AccountReader;
+}
+
+/** The account as the standard credential chain (or the profile) reaches it. Loads the AWS SDK, so only live runs pay for it. */
+export async function liveAccount(values: Pick<ReaderChoice, 'region' | 'profile'>): Promise<LiveAccount> {
+  const { configuredRegion, credentialsOnce, liveReader } = await import('../../shared/reader/live');
+  const { profile } = values;
+  const region = values.region ?? (await configuredRegion(profile));
+  // One credential chain for the whole run: without credentials every read fails at once, after one probe.
+  const credentials = credentialsOnce(region, profile);
+  const readers = new Map<string | undefined, AccountReader>();
+  return {
+    region,
+    credentials,
+    readerIn(readRegion) {
+      let reader = readers.get(readRegion);
+      if (!reader) {
+        reader = liveReader({ region: readRegion, profile, credentials });
+        readers.set(readRegion, reader);
+      }
+      return reader;
+    },
+  };
+}
+
 /** Picks the reader for each event: a snapshot, none (--offline), or the account itself. */
 async function readerFor(values: ReaderChoice, io: Io): Promise<(event: unknown, index: number) => AccountReader> {
   if (values.snapshot) {
@@ -32,26 +63,15 @@ async function readerFor(values: ReaderChoice, io: Io): Promise<(event: unknown,
     return () => reader;
   }
   if (values.offline) return () => eventOnlyReader;
-  // Loaded here only, so explain, --snapshot and --offline never pay for loading the AWS SDK.
-  const { configuredRegion, credentialsOnce, liveReader } = await import('../../shared/reader/live');
-  const { profile } = values;
-  const region = values.region ?? (await configuredRegion(profile));
-  // One credential chain for the whole run: without credentials every read fails at once, after one probe.
-  const credentials = credentialsOnce(region, profile);
-  const readers = new Map<string | undefined, AccountReader>();
+  const account = await liveAccount(values);
+  const { region } = account;
   return (event, index) => {
     const own = eventRegion(event);
     if (region && own && own !== region) {
       io.err(`ecs-medic: note: event #${index + 1} is from ${own}; reading the account in ${region}`);
     }
     // With no region configured anywhere, the event says where its resources are.
-    const readRegion = region ?? own;
-    let reader = readers.get(readRegion);
-    if (!reader) {
-      reader = liveReader({ region: readRegion, profile, credentials });
-      readers.set(readRegion, reader);
-    }
-    return reader;
+    return account.readerIn(region ?? own);
   };
 }
 

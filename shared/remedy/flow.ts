@@ -35,7 +35,10 @@ export type RemediationResult =
   | { status: 'ignored'; why: string }
   /** An outcome nobody is told about: the service did not opt in, or this incident's outcome is already out. */
   | { status: 'quiet'; outcome: RemedyOutcome | undefined; why: string }
-  | { status: 'published'; outcome: RemedyOutcome };
+  /** `nothingToDo`: skipped because the plan found nothing to repair (already as wanted), not refused. */
+  | { status: 'published'; outcome: RemedyOutcome; nothingToDo?: true };
+
+type Published = Extract<RemediationResult, { status: 'published' }>;
 
 /** Every read of the flow and the remedies it runs (the service with its tags, then each remedy's). */
 export function remediationReads(actions: readonly RemedyAction[]): ReaderOperation[] {
@@ -79,7 +82,7 @@ export function remediationFlow(deps: RemediationDeps) {
       const holder = `${detail.fingerprint}|${detail.firstSeen}`;
 
       const base = { action, rule: finding.rule, values: [], done: [], undo: [], resource } satisfies Partial<RemedyOutcome>;
-      const publish = async (outcome: RemedyOutcome): Promise<RemediationResult> => {
+      const publish = async (outcome: RemedyOutcome): Promise<Published> => {
         const published = remedyDetail(detail.fingerprint, detail.firstSeen, outcome);
         await deps.publish(published);
         return { status: 'published', outcome: published.outcome };
@@ -96,7 +99,8 @@ export function remediationFlow(deps: RemediationDeps) {
       const facts = await remedy.gather(incident, service, deps.reader);
       if (typeof facts === 'string') return publish({ ...base, status: 'failed', summary: `${actionText[action]} of service ${resource.service} not changed: could not read ${facts}`, reason: `could not read ${facts}` });
       const plan: Plan<unknown> = remedy.plan(incident, facts, config, previous);
-      if (plan.kind !== 'change') return skipped(plan.reason);
+      if (plan.kind === 'nothing') return { ...(await skipped(plan.reason)), nothingToDo: true };
+      if (plan.kind === 'refusal') return skipped(plan.reason);
 
       const stack = service.tags?.find((tag) => tag.key === CLOUDFORMATION_STACK_TAG)?.value;
       const planned = { values: plan.values, undo: plan.undo, ...(stack ? { managedBy: { stack, templateLines: plan.templateLines } } : {}) };

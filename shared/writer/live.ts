@@ -1,5 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { Credentials } from '../reader/live';
 import type { AccountWriter, WriterInput, WriterOperation, WriterOutput } from './port';
 
 /** Each service's SDK, imported on the first change to that service (as the live reader does: shared/reader/live.ts). */
@@ -17,8 +18,9 @@ export interface WriterClients {
 
 /** A change is not retried by the SDK more than once more: a refused one is reported, and the caller decides. */
 const MAX_ATTEMPTS = 2;
-const clientConfig = (region: string) => ({
+const clientConfig = (region: string, credentials: Credentials | undefined) => ({
   region,
+  ...(credentials ? { credentials } : {}),
   maxAttempts: MAX_ATTEMPTS,
   requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000, throwOnRequestTimeout: true as const },
 });
@@ -49,6 +51,8 @@ export const writerOperations = Object.keys(bindings) as WriterOperation[];
 export interface LiveWriterOptions {
   /** Clients per region to use instead of creating them (tests, callers with their own credentials). */
   clients?: (region: string) => Partial<WriterClients>;
+  /** Credentials for the clients it creates (the CLI's profile, resolved once: shared/reader/live.ts credentialsOnce); by default the standard chain. */
+  credentials?: Credentials;
 }
 
 /** The writer over the account: clients created lazily, one per service and region, kept for the writer's life. */
@@ -63,7 +67,7 @@ export function liveWriter(options: LiveWriterOptions = {}): AccountWriter {
         cache = { ...options.clients?.(region) };
         byRegion.set(region, cache);
       }
-      const client: WriterClients[S] = cache[service] ?? new (clientClasses[service](sdk))(clientConfig(region));
+      const client: WriterClients[S] = cache[service] ?? new (clientClasses[service](sdk))(clientConfig(region, options.credentials));
       cache[service] = client;
       return { sdk, client };
     };
