@@ -27,10 +27,10 @@ describe('ecs-medic', () => {
   it('lists every command in --help', async () => {
     const { code, out } = await run(['--help']);
     expect(code).toBe(0);
-    for (const name of ['explain', 'diagnose', 'demo', 'rules']) expect(out.join('\n')).toContain(`  ${name} `);
+    for (const name of ['explain', 'diagnose', 'remedy', 'lint', 'audit', 'demo', 'rules']) expect(out.join('\n')).toContain(`  ${name} `);
   });
 
-  it.each(['explain', 'diagnose', 'demo', 'rules'])('has --help for %s', async (name) => {
+  it.each(['explain', 'diagnose', 'remedy', 'lint', 'audit', 'demo', 'rules'])('has --help for %s', async (name) => {
     const { code, out } = await run([name, '--help']);
     expect(code).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`^Usage: ecs-medic ${name}`));
@@ -40,6 +40,8 @@ describe('ecs-medic', () => {
     [['frobnicate'], 'unknown command "frobnicate"'],
     [['explain', '--bogus'], "Unknown option '--bogus'"],
     [['diagnose'], '--event FILE is required'],
+    [['remedy'], '--event FILE is required'],
+    [['remedy', '--event', 'e.json', '--apply=yes'], "Option '--apply' does not take an argument"],
   ])('reports a usage error in one line with exit 2: %j', async (argv, message) => {
     const { code, err } = await run(argv);
     expect(code).toBe(2);
