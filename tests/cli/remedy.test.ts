@@ -179,7 +179,9 @@ describe('ecs-medic remedy, log group (from an ECS event, diagnosed live)', () =
   it('without --apply sends no CreateLogGroup, PutRetentionPolicy or TagResource', async () => {
     const { code, out } = await run(['remedy', '--event', logGroupEvent]);
     expect(code).toBe(0);
-    for (const command of [CreateLogGroupCommand, PutRetentionPolicyCommand, TagResourceCommand]) expect(logs).toHaveReceivedCommandTimes(command, 0);
+    expect(logs).toHaveReceivedCommandTimes(CreateLogGroupCommand, 0);
+    expect(logs).toHaveReceivedCommandTimes(PutRetentionPolicyCommand, 0);
+    expect(logs).toHaveReceivedCommandTimes(TagResourceCommand, 0);
     expect(out).toContain('remedy (dry-run): would create log group /ecs/webserver (retention 30 days)');
     expect(out).toContain('    aws logs delete-log-group --log-group-name /ecs/webserver --region us-east-1');
   });
