@@ -128,6 +128,7 @@ describe('ecs-medic remedy, grace period (from an incident event)', () => {
     expect(ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input).toStrictEqual({ cluster: 'example-cluster', service: 'webserver', healthCheckGracePeriodSeconds: 90 });
     expect(out).toContain('remedy (applied): raised the grace period of service webserver from 0 s to 90 s');
     expect(out).toContain(`    ${UNDO_GRACE}`);
+    expect(ecs.calls().map((call) => call.args[0].constructor.name)).toEqual(['DescribeServicesCommand', 'UpdateServiceCommand']);
   });
 
   it('refuses an untagged service with the reason and the command that opts it in, exit 1, even with --apply', async () => {
@@ -176,6 +177,15 @@ describe('ecs-medic remedy, grace period (from an incident event)', () => {
 });
 
 describe('ecs-medic remedy, log group (from an ECS event, diagnosed live)', () => {
+  beforeEach(() => {
+    // The event's service, in its account and Region.
+    services.webserver = serviceWith({
+      serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/example-cluster/webserver',
+      clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/example-cluster',
+      taskDefinition: TASK_DEFINITION,
+    });
+  });
+
   it('without --apply sends no CreateLogGroup, PutRetentionPolicy or TagResource', async () => {
     const { code, out } = await run(['remedy', '--event', logGroupEvent]);
     expect(code).toBe(0);
@@ -201,7 +211,9 @@ describe('ecs-medic remedy, log group (from an ECS event, diagnosed live)', () =
         },
       ],
     ]);
-    expect(ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 0);
+    // The diagnosis and the remedy share their reads: one DescribeTaskDefinition and one DescribeLogGroups in all.
+    expect(ecs.calls().map((call) => call.args[0].constructor.name)).toEqual(['DescribeTaskDefinitionCommand', 'DescribeServicesCommand']);
+    expect(logs).toHaveReceivedCommandTimes(DescribeLogGroupsCommand, 1);
     expect(out).toContain('  done:      log group /ecs/webserver (us-east-1): created, retention 30 days, tagged');
   });
 
@@ -233,8 +245,11 @@ describe('ecs-medic remedy --table: the bot\'s cool-down', () => {
   it('a change made here claims the cool-down in the table: the same incident again changes nothing, another is refused until it ends', async () => {
     for (const [name, value] of Object.entries(dynamoEnv(local))) vi.stubEnv(name, value);
     const apply = (event: string) => run(['remedy', '--event', event, '--apply', '--table', local.tableName, '--region', 'us-west-2']);
+    local.resetRequests();
     const first = await apply(graceEvent);
     expect(first.code).toBe(0);
+    // As the bot's change: read the last change, claim the cool-down, spend the budget, record the outcome.
+    expect(local.requestCounts()).toEqual({ GetItem: 1, UpdateItem: 3 });
     expect(first.text).toContain(`cool-down and budget: checked in table ${local.tableName}`);
     // The same incident again is a repeated delivery: its recorded outcome, no second change.
     const again = await apply(graceEvent);
