@@ -75,6 +75,13 @@ async function readerFor(values: ReaderChoice, io: Io): Promise<(event: unknown,
   };
 }
 
+/** The `--event FILE` of a command that takes one (diagnose, remedy): required, and the only way to name it. */
+export function eventFileOf(event: string | undefined, positionals: readonly string[]): string {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${echo(positionals[0] as string)}" (the event goes in --event FILE)`);
+  if (!event) throw new UsageError('--event FILE is required');
+  return event;
+}
+
 function printHuman(io: Io, index: number, result: EventDiagnosis): void {
   if (result.status === 'invalid') {
     io.out(`event #${index + 1}: ${result.message}`);
@@ -133,13 +140,12 @@ Exit status: 0 when every event was processed, 1 when any event was invalid,
         json: { type: 'boolean' },
       },
     });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${echo(positionals[0] as string)}" (the event goes in --event FILE)`);
-    if (!values.event) throw new UsageError('--event FILE is required');
+    const eventFile = eventFileOf(values.event, positionals);
     if (values.snapshot && values.offline) throw new UsageError('--snapshot and --offline exclude each other');
     if ((values.region || values.profile) && (values.snapshot || values.offline)) {
       throw new UsageError('--region and --profile apply to live reads only, not with --snapshot or --offline');
     }
-    const input = readJsonFile(values.event, 'event file');
+    const input = readJsonFile(eventFile, 'event file');
     const reader = await readerFor(values, io);
     const events = Array.isArray(input) ? input : [input];
 

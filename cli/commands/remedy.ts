@@ -17,7 +17,7 @@ import type { AccountWriter } from '../../shared/writer/port';
 import { readJsonFile } from '../read-json';
 import { echo } from '../terminal';
 import { type Command, type Io, UsageError } from '../usage';
-import { eventRegion, liveAccount } from './diagnose';
+import { eventFileOf, eventRegion, liveAccount } from './diagnose';
 
 /**
  * The human path to a remedy: the same guarded flow as the remediate Lambda
@@ -197,22 +197,14 @@ errors or an unreadable file.`,
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: {
-        event: { type: 'string' },
-        apply: { type: 'boolean' },
-        table: { type: 'string' },
-        config: { type: 'string' },
-        region: { type: 'string' },
-        profile: { type: 'string' },
-      },
+      options: { event: { type: 'string' }, apply: { type: 'boolean' }, table: { type: 'string' }, config: { type: 'string' }, region: { type: 'string' }, profile: { type: 'string' } },
     });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${echo(positionals[0] as string)}" (the event goes in --event FILE)`);
-    if (!values.event) throw new UsageError('--event FILE is required');
+    const eventFile = eventFileOf(values.event, positionals);
     if (values.table !== undefined && !/^[A-Za-z0-9_.-]{3,255}$/.test(values.table)) throw new UsageError(`--table "${echo(values.table)}" is not a DynamoDB table name`);
     const base = configFrom(values.config);
     const mode = values.apply ? 'on' : 'dry-run';
     const config: RemediationConfig = { ...base, modes: { 'grace-period': mode, 'log-group': mode } };
-    const input = readJsonFile(values.event, 'event file');
+    const input = readJsonFile(eventFile, 'event file');
     const events = Array.isArray(input) ? input : [input];
 
     const account = await liveAccount(values);
