@@ -9,7 +9,7 @@ import { optedInActions, parseRemediation, REMEDIATION_DEFAULTS, type Remediatio
 import { type RemediationResult, remediationFlow } from '../../shared/remedy/flow';
 import type { RemedyLedger } from '../../shared/remedy/ledger';
 import type { RemedyDetail } from '../../shared/remedy/outcome';
-import { remedyFor } from '../../shared/rules/remedies';
+import { remedies, remedyFor } from '../../shared/rules/remedies';
 import type { RemedyAction } from '../../shared/rules/remedy';
 import { shellArg } from '../../shared/rules/text';
 import { dryRunWriter } from '../../shared/writer/dry-run';
@@ -259,7 +259,7 @@ errors or an unreadable file.`,
       }
       io.out(`event #${index + 1} ${echo(String(envelope.id ?? ''))}`);
       const planned = await runRemedies(incidents, deps);
-      if (planned.length === 0) io.out('no finding with a remedy (only health-check-grace-period and log-group-missing have one)');
+      if (planned.length === 0) io.out(`no finding with a remedy (only ${Object.values(remedies).map((r) => r.rule).join(' and ')} have one)`);
       for (const run of planned) {
         io.out(`finding: ${echo(run.finding.title)}`);
         if ((await printRun(io, run, deps)) === 'refused') refused++;
@@ -273,7 +273,7 @@ errors or an unreadable file.`,
 
 function ledgerNote(table: string | undefined, apply: boolean): string {
   if (!table) {
-    return "cool-down and budget: not checked (no --table): the bot's ledger was not read, so a raise it already made is not known, and this change does not count against its cool-down or hourly budget";
+    return "cool-down and budget: not checked (no --table): the bot's ledger was not read, so a raise it already made is not known, and a change made here does not count against its cool-down or hourly budget";
   }
   return apply
     ? `cool-down and budget: checked in table ${table}; a change made here counts against the bot's`
