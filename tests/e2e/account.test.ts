@@ -5,6 +5,8 @@
  * topic (an SQS subscription) and on a loopback Slack webhook.
  */
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeServicesCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { diagnosePatterns, incidentPattern, remedyIncidentPattern } from '../../infra/patterns';
 import { ENV } from '../../shared/bot/config';
+import { INCIDENT_DETAIL_TYPE } from '../../shared/bot/incident-event';
+import { REMEDY_DETAIL_TYPE, type RemedyDetail } from '../../shared/remedy/outcome';
+import type { RemedyAction, ValueChange } from '../../shared/rules/remedy';
+import { writerOperations } from '../../shared/writer/live';
 import { incidentTableSchema } from '../../shared/incidents/store';
 import { drainQueue, type Envelope, type EventSourceBatch, type Invocation } from './support/bot';
 import type { Finding } from '../../shared/findings';
@@ -21,8 +27,8 @@ import { allows, resourcesOf } from './support/iam';
 import { withEnvironment } from './support/lambda';
 import { ACCOUNT, INSTALL_HINT, motoServerAvailable, type RecordedCall, REGION } from './support/moto';
 import { removeScratch, scratchDir } from './support/scratch';
-import { builtInScenario, e2eScenarios, type SeededScenario } from './support/scenarios';
-import { ALERT_EMAIL, CLUSTERS, RECHECK_DELAY_MINUTES, SLACK_SECRET, type SnsAlert, setUp, type World } from './support/world';
+import { autoFixTag, builtInScenario, e2eScenarios, type SeededScenario } from './support/scenarios';
+import { ALERT_EMAIL, CLUSTERS, RECHECK_DELAY_MINUTES, REMEDIATION, SLACK_SECRET, type SnsAlert, setUp, type World } from './support/world';
 
 const available = motoServerAvailable();
 const inCi = process.env.CI === 'true';
@@ -121,7 +127,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
 
     it('configures each function with the names its code reads and a role of its own', () => {
       const { stack } = world;
-      const { diagnose, notify, audit } = stack.functions;
+      const { diagnose, notify, audit, remediate } = stack.functions;
       expect(diagnose.environment).toMatchObject({
         [ENV.incidentTable]: stack.physicalId('IncidentTable'),
         [ENV.eventBus]: 'default',
@@ -136,7 +142,18 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
         [ENV.slackSecretArn]: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${SLACK_SECRET}`,
       });
       expect(audit.environment).toMatchObject({ [ENV.incidentTable]: stack.physicalId('IncidentTable'), [ENV.eventBus]: 'default', [ENV.auditClusters]: AUDIT_CLUSTER });
-      expect(new Set([diagnose.roleArn, notify.roleArn, audit.roleArn]).size).toBe(3);
+      expect(new Set([diagnose.roleArn, notify.roleArn, audit.roleArn, remediate.roleArn]).size).toBe(4);
+      expect(JSON.parse(remediate.environment[ENV.remediation] ?? '{}')).toMatchObject(REMEDIATION);
+      // With both modes on, remediate holds the writes, on tagged services and /ecs/ log groups only; no other role does.
+      const service = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/example-cluster/hc-webserver`;
+      const group = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/ecs/webserver`;
+      expect(allows(remediate.statements, 'ecs:UpdateService', service)).toBe(true);
+      expect(allows(remediate.statements, 'logs:CreateLogGroup', group)).toBe(true);
+      expect(allows(remediate.statements, 'logs:CreateLogGroup', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/x`)).toBe(false);
+      for (const other of [diagnose, notify, audit]) {
+        expect(allows(other.statements, 'ecs:UpdateService', service)).toBe(false);
+        expect(allows(other.statements, 'logs:CreateLogGroup', group)).toBe(false);
+      }
       // Only notify may publish alerts and read the Slack secret.
       expect(allows(diagnose.statements, 'sns:Publish', stack.physicalId('Alerts'))).toBe(false);
       expect(allows(diagnose.statements, 'secretsmanager:GetSecretValue', `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${SLACK_SECRET}-AbCdEf`)).toBe(false);
@@ -167,11 +184,60 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
     }
   }
 
+  /** Remedy outcomes, apart from incident alerts: on SNS the attribute `remedy` (the status), on Slack the heading "AUTO-FIX …". */
+  const isOutcome = (alert: SnsAlert) => alert.attributes.remedy !== undefined;
+  const isOutcomePost = (post: unknown) => /^AUTO-FIX /.test((post as { text?: string }).text ?? '');
+
+  /** The changes among calls (the writer port's operations, named as IAM names them). */
+  function writesIn(calls: RecordedCall[]): string[] {
+    return calls.map((call) => `${call.service}:${call.operation}`).filter((operation) => (writerOperations as string[]).includes(operation));
+  }
+
+  /** The remedy outcomes the bus carried for a service, as the remediate function published them. */
+  function outcomeEvents(service: string): RemedyDetail[] {
+    return world.bot.seen
+      .filter((envelope) => envelope['detail-type'] === REMEDY_DETAIL_TYPE)
+      .map((envelope) => envelope.detail as unknown as RemedyDetail)
+      .filter((detail) => detail.outcome.resource.service === service);
+  }
+
+  /** The opened-incident event of a rule (for a service) the bus carried: what the RemedyIncidents rule hands the remediate function. */
+  function openedIncident(rule: string, service?: string): Envelope {
+    const found = world.bot.seen.find((envelope) => {
+      const detail = envelope.detail as { state?: string; finding?: { rule?: string; resource?: { service?: string } } };
+      return envelope['detail-type'] === INCIDENT_DETAIL_TYPE && detail.state === 'opened' && detail.finding?.rule === rule && (service === undefined || detail.finding.resource?.service === service);
+    });
+    if (!found) throw new Error(`no opened incident of ${rule} ${service ?? ''} on the bus`);
+    return found;
+  }
+
+  async function gracePeriod(cluster: string, service: string): Promise<number | undefined> {
+    const { services = [] } = await world.aws.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+    return services[0]?.healthCheckGracePeriodSeconds;
+  }
+
+  async function logGroup(name: string): Promise<{ retentionInDays: number | undefined; tags: Record<string, string> } | undefined> {
+    const { logGroups = [] } = await world.aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
+    const group = logGroups.find((g) => g.logGroupName === name);
+    if (!group) return undefined;
+    const { tags = {} } = await world.aws.logs.send(new ListTagsForResourceCommand({ resourceArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}` }));
+    return { retentionInDays: group.retentionInDays, tags };
+  }
+
+  /** What an auto-fix changes on the scenario's service, read back from the account. */
+  function autoFixed(action: RemedyAction, seeded: SeededScenario): Promise<unknown> {
+    return action === 'grace-period' ? gracePeriod(seeded.service.cluster, seeded.service.name) : logGroup(seeded.missingLogGroup ?? '');
+  }
+
+  const remediateInvocations = (invocations: Invocation[]) => invocations.filter((i) => i.function === world.stack.functions.remediate.logicalId);
+
   describe.each(e2eScenarios)('scenario $id', (scenario) => {
     let seeded: SeededScenario;
     let openingIndex: number;
     let opening: Envelope;
     const measured: Record<string, unknown> = {};
+    /** The auto-fix's outcome messages, apart from the alert. */
+    let outcomes: { sns: SnsAlert[]; slack: unknown[] } = { sns: [], slack: [] };
 
     beforeAll(() => {
       seeded = world.seeded.get(scenario.id) as SeededScenario;
@@ -195,10 +261,17 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       // One re-check per service, however many of its tasks entered PROVISIONING.
       expect(rechecks).toHaveLength(seeded.schedulesRecheck ? 1 : 0);
       const notifyCalls = callsBy('notify');
-      const alerts = await snsAlerts();
-      const posts = slackPosts();
+      const remediateCalls = callsBy('remediate');
+      const messages = await snsAlerts();
+      const allPosts = slackPosts();
+      // An auto-fix's outcome is a message of its own, after the alert (asserted in the next tests).
+      const alerts = messages.filter((m) => !isOutcome(m));
+      const posts = allPosts.filter((p) => !isOutcomePost(p));
+      outcomes = { sns: messages.filter(isOutcome), slack: allPosts.filter(isOutcomePost) };
       expect(alerts).toHaveLength(1);
       expect(posts).toHaveLength(1);
+      expect(outcomes.sns).toHaveLength(scenario.autoFix ? 1 : 0);
+      expect(outcomes.slack).toHaveLength(scenario.autoFix ? 1 : 0);
       const [alert] = alerts as [SnsAlert];
       expect(alert.attributes).toMatchObject({ rule: scenario.expect.rule, state: 'opened' });
       for (const value of seeded.fixIncludes) {
@@ -210,10 +283,12 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       measured.retries = diagnoseCalls.reads.length - firstAttempts.length;
       measured.diagnoseOwn = diagnoseCalls.own.map((call) => `${call.service}:${call.operation}`);
       measured.notify = notifyCalls.all.map((call) => `${call.service}:${call.operation}`);
+      if (scenario.autoFix) measured.remediate = remediateCalls.all.map((call) => `${call.service}:${call.operation}${call.attempt > 1 ? ` (attempt ${call.attempt})` : ''}`);
       console.info(`e2e ${scenario.id}: ${JSON.stringify(measured)}`);
       expect(firstAttempts.length).toBeLessThanOrEqual(READ_BUDGET);
       expectResourcesAllowed('diagnose', diagnoseCalls.all);
       expectResourcesAllowed('notify', notifyCalls.all);
+      expectResourcesAllowed('remediate', remediateCalls.all);
     });
 
     it('keeps the incident in the deployed table', async () => {
@@ -221,13 +296,72 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       expect(incident).toMatchObject({ state: 'open' });
     });
 
-    it('sends nothing for a duplicate delivery or a repeat of the failure', async () => {
+    it.runIf(scenario.autoFix !== undefined)(
+      'makes the auto-fix its service opted in to, under the remediate role: read back from the account, one applied outcome per channel with before, after and the undo command, the change in the ledger',
+      async () => {
+        const { cluster, name } = seeded.service;
+        const published = outcomeEvents(name);
+        expect(published).toHaveLength(1);
+        const [{ outcome, fingerprint, firstSeen }] = published as [RemedyDetail];
+        expect(outcome).toMatchObject({ action: scenario.autoFix, rule: scenario.expect.rule, status: 'applied' });
+        const [sns] = outcomes.sns as [SnsAlert];
+        expect(sns.attributes).toMatchObject({ rule: scenario.expect.rule, remedy: 'applied', cluster, service: name });
+        for (const text of [outcome.summary, ...outcome.values.map((v) => `${v.before} → ${v.after}`), ...outcome.undo]) {
+          expect(sns.message).toContain(text);
+          expect(JSON.stringify(outcomes.slack[0])).toContain(text);
+        }
+        if (scenario.autoFix === 'grace-period') {
+          const [value] = outcome.values as [ValueChange];
+          const { ceilingSeconds } = JSON.parse(world.stack.functions.remediate.environment[ENV.remediation] ?? '{}') as { ceilingSeconds: number };
+          // The finding's recommendation (support/scenarios.ts: 60 s from the settings), from the seeded 0 s.
+          expect(value).toMatchObject({ before: '0', after: '60' });
+          expect(await gracePeriod(cluster, name)).toBe(Number(value.after));
+          expect(Number(value.after)).toBeGreaterThanOrEqual(Number(value.before));
+          expect(Number(value.after)).toBeLessThanOrEqual(ceilingSeconds);
+          expect(outcome.undo).toEqual([`aws ecs update-service --cluster ${cluster} --service ${name} --health-check-grace-period-seconds 0 --region ${REGION}`]);
+        } else {
+          const group = seeded.missingLogGroup ?? '';
+          expect(await logGroup(group)).toEqual({ retentionInDays: 30, tags: { 'created-by': 'ecs-medic', why: expect.stringMatching(/^rule log-group-missing incident .+ opened /) } });
+          expect(outcome.undo).toEqual([`aws logs delete-log-group --log-group-name ${group} --region ${REGION}`]);
+        }
+        const { Items = [] } = await world.aws.dynamodb.send(
+          new ScanCommand({ TableName: world.stack.physicalId('IncidentTable'), FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': { S: 'remedy#change#' } } }),
+        );
+        const ledger = Items.filter((item) => item.pk?.S?.includes(name) && item.pk.S.endsWith(`#${scenario.autoFix}`));
+        expect(ledger).toHaveLength(1);
+        expect(ledger[0]?.holder?.S).toBe(`${fingerprint}|${firstSeen}`);
+        expect(ledger[0]?.outcome?.M?.status?.S).toBe('applied');
+        if (scenario.autoFix === 'grace-period') expect(ledger[0]?.lastChange?.M).toMatchObject({ before: { S: '0' }, after: { S: '60' } });
+      },
+    );
+
+    it('sends nothing for a duplicate delivery or a repeat of the failure, and changes nothing more for a duplicate delivery of its incident event', async () => {
+      const before = scenario.autoFix ? await autoFixed(scenario.autoFix, seeded) : undefined;
+      await world.moto.resetCalls();
       const delivered = world.bot.seen.find((envelope) => envelope.detail === opening.detail || JSON.stringify(envelope.detail) === JSON.stringify(opening.detail));
       expect(delivered).toBeDefined();
       expect(failures(await world.bot.redeliver(delivered as Envelope))).toEqual([]);
       expect(failures(await world.bot.send(opening))).toEqual([]);
+      // EventBridge delivers at least once: the incident event again, to notify and (for a rule with a remedy) remediate.
+      expect(failures(await world.bot.redeliver(openedIncident(scenario.expect.rule)))).toEqual([]);
       expect(await snsAlerts()).toEqual([]);
       expect(slackPosts()).toEqual([]);
+      expect(writesIn(callsBy('remediate').all)).toEqual([]);
+      if (scenario.autoFix) expect(await autoFixed(scenario.autoFix, seeded)).toEqual(before);
+    });
+
+    // The later tests (the steady state, the live diagnosis) see the account as the scenario seeded it.
+    it.runIf(scenario.autoFix !== undefined)("is put back by the outcome's undo command", async () => {
+      const { cluster, name } = seeded.service;
+      const [{ outcome }] = outcomeEvents(name) as [RemedyDetail];
+      // What the undo command (asserted above) does, sent with the SDK: there is no AWS CLI here.
+      if (scenario.autoFix === 'grace-period') {
+        await world.aws.ecs.send(new UpdateServiceCommand({ cluster, service: name, healthCheckGracePeriodSeconds: Number(outcome.values[0]?.before) }));
+        expect(await gracePeriod(cluster, name)).toBe(0);
+      } else {
+        await world.aws.logs.send(new DeleteLogGroupCommand({ logGroupName: seeded.missingLogGroup }));
+        expect(await logGroup(seeded.missingLogGroup ?? '')).toBeUndefined();
+      }
     });
 
     it('resolves with one message per channel on the service\'s steady state, or keeps an incident no steady state names', async () => {
@@ -285,21 +419,60 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
     });
   });
 
+  describe('the remediation guardrails, on a looping service behind an ALB in remedy-cluster', () => {
+    it('leaves a service that has not opted in as it is: the alert, and no change and no outcome', async () => {
+      const { events, service } = world.guarded;
+      await world.moto.resetCalls();
+      const invocations = await world.bot.send(events[0] as Envelope);
+      expect(failures(invocations)).toEqual([]);
+      expect(remediateInvocations(invocations).map((i) => i.result)).toEqual([
+        { status: 'quiet', outcome: undefined, why: `service ${service.name} is not opted in (tag ecs-medic:auto-fix does not list grace-period)` },
+      ]);
+      const alerts = await snsAlerts();
+      expect(alerts.map((a) => a.attributes)).toEqual([expect.objectContaining({ rule: 'health-check-grace-period', state: 'opened', service: service.name })]);
+      expect(slackPosts()).toHaveLength(1);
+      const remediateCalls = callsBy('remediate').all;
+      expect(remediateCalls.map((call) => `${call.service}:${call.operation}`)).toEqual(['ecs:DescribeServices']);
+      expectResourcesAllowed('remediate', remediateCalls);
+      expect(await gracePeriod(service.cluster, service.name)).toBe(0);
+    });
+
+    it('in dry-run, once the service opted in, publishes exactly what it would do, once per channel, and changes nothing', async () => {
+      const { service } = world.guarded;
+      await world.aws.ecs.send(
+        new TagResourceCommand({ resourceArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${service.cluster}/${service.name}`, tags: autoFixTag('grace-period') }),
+      );
+      await world.moto.resetCalls();
+      const invocations = await world.bot.deliverTo(world.dryRunRemediate, openedIncident('health-check-grace-period', service.name));
+      expect(failures(invocations)).toEqual([]);
+      const summary = `would raise the grace period of service ${service.name} from 0 s to 60 s`;
+      expect(invocations[0]?.result).toMatchObject({ status: 'published', outcome: { status: 'dry-run', summary } });
+      const alerts = await snsAlerts();
+      expect(alerts.map((a) => a.attributes)).toEqual([expect.objectContaining({ remedy: 'dry-run', service: service.name })]);
+      expect(alerts[0]?.message).toContain(summary);
+      const posts = slackPosts();
+      expect(posts).toHaveLength(1);
+      expect(JSON.stringify(posts[0])).toContain(summary);
+      expect(writesIn(callsBy('remediate').all)).toEqual([]);
+      expect(await gracePeriod(service.cluster, service.name)).toBe(0);
+    });
+  });
+
   describe('the scheduled audit, fired by its schedule rule', () => {
     /** The target the issue sets for the audit: at most 5 % more calls than the fewest the APIs allow. */
     const CALL_RATIO_TARGET = 1.05;
 
-    async function fireAudit(): Promise<{ alerts: SnsAlert[]; posts: unknown[]; summary: unknown }> {
+    async function fireAudit(): Promise<{ alerts: SnsAlert[]; posts: unknown[]; summary: unknown; invocations: Invocation[] }> {
       const schedule = world.stack.rules.find((rule) => rule.logicalId.startsWith('AuditSchedule'));
       expect(schedule).toMatchObject({ schedule: 'rate(1 day)', state: 'ENABLED', functionTargets: [world.stack.functions.audit.arn] });
       const invocations = await world.bot.fireSchedule(schedule as DeployedRule, new Date());
       expect(failures(invocations)).toEqual([]);
-      return { alerts: await snsAlerts(), posts: slackPosts(), summary: invocations[0]?.result };
+      return { alerts: await snsAlerts(), posts: slackPosts(), summary: invocations[0]?.result, invocations };
     }
 
     it('alerts once per finding on each channel, naming its rule and resource, in at most 1.05× the fewest calls the account allows', async () => {
       await world.moto.resetCalls();
-      const { alerts, posts, summary } = await fireAudit();
+      const { alerts, posts, summary, invocations } = await fireAudit();
       const expected = world.audit.services.flatMap(({ name, finding }) => (finding ? [{ name, ...finding }] : []));
       // A read the role does not allow is refused by moto and recorded as not checked: none may be.
       expect(summary).toMatchObject({ services: world.audit.services.length, failedReads: 0, unchecked: 0, opened: expected.length });
@@ -311,6 +484,18 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
         expect(posts.filter((post) => JSON.stringify(post).includes(name)).map((post) => JSON.stringify(post).includes(rule)), name).toEqual([true]);
       }
       expect(alerts.some((alert) => alert.message.includes('audit-clean'))).toBe(false);
+      // Two of the findings have a remedy, so their incidents reach the remediate function: the grace period's service
+      // did not opt in; the missing log group is a task definition's finding (the audit names no service), and opt-in is per service.
+      expect(remediateInvocations(invocations).map((i) => i.result)).toEqual(
+        expect.arrayContaining([
+          { status: 'quiet', outcome: undefined, why: 'service audit-no-grace is not opted in (tag ecs-medic:auto-fix does not list grace-period)' },
+          { status: 'ignored', why: 'the incident names no service (opt-in is per service)' },
+        ]),
+      );
+      expect(remediateInvocations(invocations)).toHaveLength(2);
+      expect(writesIn(callsBy('remediate').all)).toEqual([]);
+      expect(await gracePeriod(AUDIT_CLUSTER, 'audit-no-grace')).toBe(0);
+      expect(await logGroup('/ecs/audit-log-group')).toBeUndefined();
       // Every read counted, retries included: the audit's role signs them, moto records them.
       const { reads, all } = callsBy('audit');
       const made = Object.fromEntries(Object.keys(world.audit.minimumCalls).map((operation) => [operation, 0]));

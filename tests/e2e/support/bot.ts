@@ -94,6 +94,8 @@ export interface Bot {
    * targets, then every delivery that causes (the audit's incident events to notify).
    */
   fireSchedule(rule: DeployedRule, time: Date): Promise<Invocation[]>;
+  /** Hands one envelope to `runtime` (a function the deployed rules do not target), then every delivery that causes. */
+  deliverTo(runtime: DeployedRuntime, envelope: Envelope): Promise<Invocation[]>;
   /** What the tap saw, by event id: the envelopes as EventBridge delivered them. */
   seen: Envelope[];
 }
@@ -180,19 +182,23 @@ export async function connectBot(options: {
     return batch;
   }
 
+  async function invoke(runtime: DeployedRuntime, rule: string, event: Envelope | ScheduledEvent): Promise<Invocation> {
+    const invocation: Invocation = { function: runtime.function.logicalId, rule, event };
+    try {
+      invocation.result = await runtime.invoke(event);
+    } catch (error) {
+      invocation.error = error;
+    }
+    return invocation;
+  }
+
   /** Invokes each function the rule targets with the event, as EventBridge delivers to a Lambda target. */
   async function invokeTargets(rule: DeployedRule, event: Envelope | ScheduledEvent): Promise<Invocation[]> {
     const invocations: Invocation[] = [];
     for (const arn of rule.functionTargets) {
       const runtime = runtimeByArn.get(arn);
       if (!runtime) throw new Error(`rule ${rule.name} targets ${arn}, which is not a function of the stack`);
-      const invocation: Invocation = { function: runtime.function.logicalId, rule: rule.logicalId, event };
-      try {
-        invocation.result = await runtime.invoke(event);
-      } catch (error) {
-        invocation.error = error;
-      }
-      invocations.push(invocation);
+      invocations.push(await invoke(runtime, rule.logicalId, event));
     }
     return invocations;
   }
@@ -241,6 +247,10 @@ export async function connectBot(options: {
       );
       if (answer.FailedEntryCount) throw new Error(`PutEvents rejected the event: ${JSON.stringify(answer.Entries)}`);
       return pump();
+    },
+    async deliverTo(runtime, envelope) {
+      const invocation = await invoke(runtime, '(direct)', envelope);
+      return [invocation, ...(await pump())];
     },
     async redeliver(envelope) {
       const invocations = await deliver(envelope);

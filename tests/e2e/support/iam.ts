@@ -58,7 +58,7 @@ function ecsArn(account: string, region: string, type: string, name: string, clu
 
 /** The resources an ECS call scoped to a cluster is authorized against (Service Authorization Reference); none for the others. */
 function ecsResources(call: RecordedCall, account: string, region: string): string[] {
-  const body = JSON.parse(call.body) as { cluster?: string; clusters?: string[]; services?: string[]; tasks?: string[]; containerInstances?: string[] };
+  const body = JSON.parse(call.body) as { cluster?: string; clusters?: string[]; service?: string; services?: string[]; tasks?: string[]; containerInstances?: string[] };
   // Without a cluster, ECS means the one named "default".
   const clusterArn = ecsArn(account, region, 'cluster', body.cluster ?? 'default');
   const cluster = clusterArn.slice(clusterArn.lastIndexOf('/') + 1);
@@ -70,10 +70,26 @@ function ecsResources(call: RecordedCall, account: string, region: string): stri
       return [clusterArn];
     case 'DescribeServices':
       return (body.services ?? []).map((s) => ecsArn(account, region, 'service', s, cluster));
+    case 'UpdateService':
+      return [ecsArn(account, region, 'service', body.service ?? '', cluster)];
     case 'DescribeTasks':
       return (body.tasks ?? []).map((t) => ecsArn(account, region, 'task', t, cluster));
     case 'DescribeContainerInstances':
       return (body.containerInstances ?? []).map((c) => ecsArn(account, region, 'container-instance', c, cluster));
+    default:
+      return [];
+  }
+}
+
+/** The log group a CloudWatch Logs write is authorized against (`arn:aws:logs:<region>:<account>:log-group:<name>`); none for the reads. */
+function logGroupResources(call: RecordedCall, account: string, region: string): string[] {
+  const body = JSON.parse(call.body) as { logGroupName?: string; resourceArn?: string };
+  switch (call.operation) {
+    case 'CreateLogGroup':
+    case 'PutRetentionPolicy':
+      return [`arn:aws:logs:${region}:${account}:log-group:${body.logGroupName}`];
+    case 'TagResource':
+      return [body.resourceArn ?? ''];
     default:
       return [];
   }
@@ -107,6 +123,8 @@ export function resourcesOf(call: RecordedCall, account: string, region: string,
     }
     case 'ecs':
       return ecsResources(call, account, region);
+    case 'logs':
+      return logGroupResources(call, account, region);
     default:
       return [];
   }

@@ -6,6 +6,7 @@
  * with a context. moto creates Lambda functions but cannot invoke them
  * without Docker, hence this.
  */
+import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
@@ -74,7 +75,9 @@ export function deployedRuntime(
     function: fn,
     invoke(event) {
       return withEnvironment(variables, () => around(async () => {
-        handler ??= importBundle(pathToFileURL(join(fn.codeDirectory, `${file}.mjs`)).href).then((module) => {
+        // The module reads its environment once, at its cold start: a runtime with another environment gets a module instance of its own.
+        const instance = createHash('sha256').update(JSON.stringify(fn.environment)).digest('hex').slice(0, 12);
+        handler ??= importBundle(`${pathToFileURL(join(fn.codeDirectory, `${file}.mjs`)).href}?environment=${instance}`).then((module) => {
           const exported = module[exportName];
           if (typeof exported !== 'function') throw new Error(`${fn.name}: ${fn.handler} is not a function in the bundle`);
           return exported as Handler;

@@ -36,6 +36,7 @@ import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import type { RemedyAction } from '../../../shared/rules/remedy';
 import type { Clients } from './account';
 import type { Envelope } from './bot';
 import { ACCOUNT, REGION } from './moto';
@@ -65,6 +66,8 @@ export interface SeededScenario {
    * family, which no steady state names: it stays open until the dedup window expires it.
    */
   service: { cluster: string; name: string; resolvesIncident: boolean };
+  /** The log group the scenario's service lacks (its auto-fix creates it). */
+  missingLogGroup?: string;
   /** Checks the live diagnosis must list as not checked, because moto cannot answer the read (see each scenario). */
   unchecked?: string[];
 }
@@ -72,6 +75,8 @@ export interface SeededScenario {
 export interface E2eScenario {
   id: string;
   expect: { rule: string; cause: string | null };
+  /** The auto-fix its service opted in to (its tag ecs-medic:auto-fix): the deployed remediate function makes it. */
+  autoFix?: RemedyAction;
   seed(aws: Clients): Promise<SeededScenario>;
 }
 
@@ -171,6 +176,7 @@ export async function fargateService(aws: Clients, name: string, taskDefinition:
 export const logGroupMissing: E2eScenario = {
   id: 'log-group-missing',
   expect: { rule: 'log-group-missing', cause: null },
+  autoFix: 'log-group',
   async seed(aws) {
     const scenario = builtInScenario('log-group-missing');
     await cluster(aws, 'example-cluster');
@@ -189,10 +195,11 @@ export const logGroupMissing: E2eScenario = {
         },
       ],
     });
-    await fargateService(aws, 'webserver', taskDefinition);
+    await fargateService(aws, 'webserver', taskDefinition, { tags: autoFixTag('log-group') });
     return {
       events: retarget(scenario.events),
       fixIncludes: ['aws logs create-log-group --log-group-name /ecs/webserver --region us-east-1'],
+      missingLogGroup: '/ecs/webserver',
       service: { cluster: 'example-cluster', name: 'webserver', resolvesIncident: true },
     };
   },
@@ -297,83 +304,116 @@ export const secretsPullFailure: E2eScenario = {
   },
 };
 
+/** The opt-in tag (cdk.json context remediation.tagKey, its default) with the actions it lists. */
+export const autoFixTag = (actions: string) => [{ key: 'ecs-medic:auto-fix', value: actions }];
+
+/** The cluster of the looping service the remediation guardrails are tried on (watched: support/world.ts CLUSTERS). */
+export const REMEDY_CLUSTER = 'remedy-cluster';
+
+/**
+ * A service in a restart loop behind an ALB, as the health-check-grace-period scenario has it, in `cluster`: a VPC,
+ * an ALB with a listener and a target group, the service with no grace period, three tasks killed by the ELB health
+ * check and one stopped by a scale-in. `names` are the load balancer's and the target group's (unique per account).
+ */
+async function graceLoop(
+  aws: Clients,
+  { cluster: clusterName, family, cidr, names, tags }: { cluster: string; family: string; cidr: string; names: { loadBalancer: string; targetGroup: string }; tags?: { key: string; value: string }[] },
+): Promise<SeededScenario> {
+  const scenario = builtInScenario('health-check-grace-period');
+  await cluster(aws, clusterName);
+  const { vpcId, subnets, securityGroup, networkConfiguration } = await taskNetwork(aws, family, cidr, ['us-east-1a', 'us-east-1b']);
+  const { LoadBalancers = [] } = await aws.elbv2.send(
+    new CreateLoadBalancerCommand({ Name: names.loadBalancer, Type: 'application', Scheme: 'internet-facing', Subnets: subnets, SecurityGroups: [securityGroup] }),
+  );
+  // As in the built-in scenario: /health every 10 s, unhealthy after 2 failures, so a target not answering is out after ≈20 s.
+  const { TargetGroups = [] } = await aws.elbv2.send(
+    new CreateTargetGroupCommand({
+      Name: names.targetGroup,
+      Protocol: 'HTTP',
+      Port: 80,
+      VpcId: vpcId,
+      TargetType: 'ip',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: 10,
+      HealthCheckTimeoutSeconds: 5,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
+      Matcher: { HttpCode: '200' },
+    }),
+  );
+  const targetGroupArn = TargetGroups[0]?.TargetGroupArn ?? '';
+  await aws.elbv2.send(
+    new CreateListenerCommand({ LoadBalancerArn: LoadBalancers[0]?.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] }),
+  );
+  const taskDefinition = await fargateTaskDefinition(aws, family, {
+    executionRoleArn: await taskRole(aws, 'ecsTaskExecutionRole'),
+    // moto gap: RunTask needs a container-level memory (it adds them up), which Fargate does not.
+    containerDefinitions: [{ name: 'web', image: 'nginx', essential: true, memory: 512, portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }] }],
+  });
+  await fargateService(aws, family, taskDefinition, {
+    cluster: clusterName,
+    desiredCount: 2,
+    networkConfiguration,
+    loadBalancers: [{ targetGroupArn, containerName: 'web', containerPort: 80 }],
+    ...(tags ? { tags } : {}),
+  });
+  // moto gap: CreateService ignores healthCheckGracePeriodSeconds and deploymentConfiguration; UpdateService sets them.
+  await aws.ecs.send(
+    new UpdateServiceCommand({
+      cluster: clusterName,
+      service: family,
+      healthCheckGracePeriodSeconds: 0,
+      deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } },
+    }),
+  );
+  // The loop: three tasks killed by the ELB health check in turn, and an older one stopped by a scale-in.
+  // moto gaps: tasks carry no startedAt/stoppingAt and no stopCode, so the rule cannot measure how long the killed
+  // tasks lived, and recommends from the settings (grace 0 s + the target group's ≈20 s, doubled: 60 s) instead
+  // of from their lifetimes (90 s in the snapshot): degraded, and still correct for what the account says.
+  const tasks = await serviceTasks(aws, family, 4, { cluster: clusterName, taskDefinition, launchType: 'FARGATE', networkConfiguration, startedBy: 'ecs-svc/9223370545345641169' });
+  const reasons = [
+    'Scaling activity initiated by (deployment ecs-svc/9223370545345641169)',
+    ...Array(3).fill(`Task failed ELB health checks in (target-group ${targetGroupArn}).`),
+  ];
+  for (const [i, task] of tasks.entries()) await aws.ecs.send(new StopTaskCommand({ cluster: clusterName, task, reason: reasons[i] }));
+  // No target is registered now: the killed tasks were deregistered (moto's DescribeTargetHealth would call any target healthy).
+  return {
+    events: retarget(scenario.events, {
+      'arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/demo-Targe-1GXHAH9WXSU9V/8e6d68f88cd88d12': targetGroupArn,
+      // The events' three killed tasks are the seeded ones.
+      a1173316d40a45dea9: taskId(tasks[1] ?? ''),
+      b2284427e51b56efb0: taskId(tasks[2] ?? ''),
+      c3395538f62c67f0c1: taskId(tasks[3] ?? ''),
+      'subnet-0d0eab1bb38d5ca64': subnets[0] ?? '',
+      'example-cluster': clusterName,
+      webserver: family,
+    }),
+    fixIncludes: [`aws ecs update-service --cluster ${clusterName} --service ${family} --health-check-grace-period-seconds 60`],
+    service: { cluster: clusterName, name: family, resolvesIncident: true },
+  };
+}
+
 export const healthCheckGracePeriod: E2eScenario = {
   id: 'health-check-grace-period',
   expect: { rule: 'health-check-grace-period', cause: 'elb-health-check' },
-  async seed(aws) {
-    const scenario = builtInScenario('health-check-grace-period');
-    await cluster(aws, 'example-cluster');
-    const family = 'hc-webserver';
-    const { vpcId, subnets, securityGroup, networkConfiguration } = await taskNetwork(aws, family, '10.1', ['us-east-1a', 'us-east-1b']);
-    const { LoadBalancers = [] } = await aws.elbv2.send(
-      new CreateLoadBalancerCommand({ Name: 'demo-Elb-N2F2H887WJON', Type: 'application', Scheme: 'internet-facing', Subnets: subnets, SecurityGroups: [securityGroup] }),
-    );
-    // As in the built-in scenario: /health every 10 s, unhealthy after 2 failures, so a target not answering is out after ≈20 s.
-    const { TargetGroups = [] } = await aws.elbv2.send(
-      new CreateTargetGroupCommand({
-        Name: 'demo-Targe-1GXHAH9WXSU9V',
-        Protocol: 'HTTP',
-        Port: 80,
-        VpcId: vpcId,
-        TargetType: 'ip',
-        HealthCheckProtocol: 'HTTP',
-        HealthCheckPath: '/health',
-        HealthCheckIntervalSeconds: 10,
-        HealthCheckTimeoutSeconds: 5,
-        HealthyThresholdCount: 2,
-        UnhealthyThresholdCount: 2,
-        Matcher: { HttpCode: '200' },
-      }),
-    );
-    const targetGroupArn = TargetGroups[0]?.TargetGroupArn ?? '';
-    await aws.elbv2.send(
-      new CreateListenerCommand({ LoadBalancerArn: LoadBalancers[0]?.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] }),
-    );
-    const taskDefinition = await fargateTaskDefinition(aws, family, {
-      executionRoleArn: await taskRole(aws, 'ecsTaskExecutionRole'),
-      // moto gap: RunTask needs a container-level memory (it adds them up), which Fargate does not.
-      containerDefinitions: [{ name: 'web', image: 'nginx', essential: true, memory: 512, portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'tcp' }] }],
-    });
-    await fargateService(aws, family, taskDefinition, {
-      desiredCount: 2,
-      networkConfiguration,
-      loadBalancers: [{ targetGroupArn, containerName: 'web', containerPort: 80 }],
-    });
-    // moto gap: CreateService ignores healthCheckGracePeriodSeconds and deploymentConfiguration; UpdateService sets them.
-    await aws.ecs.send(
-      new UpdateServiceCommand({
-        cluster: 'example-cluster',
-        service: family,
-        healthCheckGracePeriodSeconds: 0,
-        deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } },
-      }),
-    );
-    // The loop: three tasks killed by the ELB health check in turn, and an older one stopped by a scale-in.
-    // moto gaps: tasks carry no startedAt/stoppingAt and no stopCode, so the rule cannot measure how long the killed
-    // tasks lived, and recommends from the settings (grace 0 s + the target group's ≈20 s, doubled: 60 s) instead
-    // of from their lifetimes (90 s in the snapshot): degraded, and still correct for what the account says.
-    const tasks = await serviceTasks(aws, family, 4, { cluster: 'example-cluster', taskDefinition, launchType: 'FARGATE', networkConfiguration, startedBy: 'ecs-svc/9223370545345641169' });
-    const reasons = [
-      'Scaling activity initiated by (deployment ecs-svc/9223370545345641169)',
-      ...Array(3).fill(`Task failed ELB health checks in (target-group ${targetGroupArn}).`),
-    ];
-    for (const [i, task] of tasks.entries()) await aws.ecs.send(new StopTaskCommand({ cluster: 'example-cluster', task, reason: reasons[i] }));
-    // No target is registered now: the killed tasks were deregistered (moto's DescribeTargetHealth would call any target healthy).
-    return {
-      events: retarget(scenario.events, {
-        'arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/demo-Targe-1GXHAH9WXSU9V/8e6d68f88cd88d12': targetGroupArn,
-        // The events' three killed tasks are the seeded ones.
-        a1173316d40a45dea9: taskId(tasks[1] ?? ''),
-        b2284427e51b56efb0: taskId(tasks[2] ?? ''),
-        c3395538f62c67f0c1: taskId(tasks[3] ?? ''),
-        'subnet-0d0eab1bb38d5ca64': subnets[0] ?? '',
-        webserver: family,
-      }),
-      fixIncludes: [`aws ecs update-service --cluster example-cluster --service ${family} --health-check-grace-period-seconds 60`],
-      service: { cluster: 'example-cluster', name: family, resolvesIncident: true },
-    };
-  },
+  autoFix: 'grace-period',
+  seed: (aws) =>
+    graceLoop(aws, {
+      cluster: 'example-cluster',
+      family: 'hc-webserver',
+      cidr: '10.1',
+      names: { loadBalancer: 'demo-Elb-N2F2H887WJON', targetGroup: 'demo-Targe-1GXHAH9WXSU9V' },
+      tags: autoFixTag('grace-period'),
+    }),
 };
+
+/**
+ * The grace-period loop again, in a cluster of its own (moto's ListTasks ignores serviceName: beside the scenario's
+ * service, each would see the other's stopped tasks), on a service that has not opted in.
+ */
+export const guardedLoop = (aws: Clients): Promise<SeededScenario> =>
+  graceLoop(aws, { cluster: REMEDY_CLUSTER, family: 'guarded-webserver', cidr: '10.4', names: { loadBalancer: 'guarded-web', targetGroup: 'guarded-web' } });
 
 export const pendingPileup: E2eScenario = {
   id: 'pending-pileup',

@@ -1,4 +1,6 @@
 /** The emulated account with the stack deployed, the scenarios seeded and the bot connected: shared by every test of the suite. */
+import { ENV } from '../../../shared/bot/config';
+import type { RemediationConfig } from '../../../shared/remedy/config';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { type Clients, type DeployedFunctionName, type DeployedStack, type StaticCredentials, assumeRole, clients, createOperator, readDeployedStack } from './account';
@@ -6,15 +8,18 @@ import { AUDIT_CLUSTER, type SeededAudit, seedAudit } from './audit';
 import { type Bot, connectBot, createQueue } from './bot';
 import { bootstrapAndDeploy } from './cdk';
 import { applyMotoView } from './iam';
-import { deployedRuntime } from './lambda';
+import { type DeployedRuntime, deployedRuntime } from './lambda';
 import { BOOTSTRAP_CREDENTIALS, type MotoServer, startMoto } from './moto';
-import { e2eScenarios, type SeededScenario } from './scenarios';
+import { e2eScenarios, guardedLoop, REMEDY_CLUSTER, type SeededScenario } from './scenarios';
 import { removeScratch } from './scratch';
 import { type SlackWebhook, startSlackWebhook } from './slack';
 
-export const CLUSTERS = ['example-cluster', 'default'];
+/** remedy-cluster holds the looping service the remediation guardrails are tried on (support/scenarios.ts, `guardedLoop`). */
+export const CLUSTERS = ['example-cluster', 'default', REMEDY_CLUSTER];
 export const SLACK_SECRET = 'ecs-medic/slack-webhook';
 export const ALERT_EMAIL = 'oncall@example.com';
+/** The deployed `remediation` context: every action on, the other keys their defaults. */
+export const REMEDIATION = { modes: { 'grace-period': 'on', 'log-group': 'on' } } as const;
 /** The shortest re-check delay the stack accepts (minutes), so the suite waits one minute for the PENDING re-check, not five. */
 export const RECHECK_DELAY_MINUTES = 1;
 
@@ -35,6 +40,10 @@ export interface World {
   roleKeys: Record<DeployedFunctionName, string>;
   seeded: Map<string, SeededScenario>;
   audit: SeededAudit;
+  /** A looping service behind an ALB like the grace-period scenario's, not opted in (remedy-cluster). */
+  guarded: SeededScenario;
+  /** The remediate function as a deploy with every mode `dry-run` would run it. */
+  dryRunRemediate: DeployedRuntime;
   /** The Slack secret's full ARN (with its random suffix). */
   slackSecretArn: string;
 }
@@ -68,6 +77,8 @@ export async function setUp(): Promise<World> {
           recheckDelayMinutes: String(RECHECK_DELAY_MINUTES),
           // The audit reads only its own cluster: the scenarios' services carry footguns of their own.
           auditClusters: AUDIT_CLUSTER,
+          // Both auto-fixes on, so the remediate role really holds the write permissions (infra/writer-policy.ts).
+          remediation: JSON.stringify(REMEDIATION),
         },
       }),
     );
@@ -94,6 +105,7 @@ export async function setUp(): Promise<World> {
     const seeded = new Map<string, SeededScenario>();
     for (const scenario of e2eScenarios) seeded.set(scenario.id, await step(moto, `seed ${scenario.id}`, () => scenario.seed(aws)));
     const audit = await step(moto, 'seed the audited cluster', () => seedAudit(aws));
+    const guarded = await step(moto, 'seed the untagged looping service', () => guardedLoop(aws));
 
     await step(moto, 'enforce IAM', () => moto.enforceIam());
     const runtimes = {
@@ -102,6 +114,12 @@ export async function setUp(): Promise<World> {
       audit: deployedRuntime(stack.functions.audit, credentials.audit, moto.endpoint),
       remediate: deployedRuntime(stack.functions.remediate, credentials.remediate, moto.endpoint),
     };
+    // Stands for a deploy with both modes `dry-run`: the same bundle and role, the deployed environment with only the
+    // remediation configuration's modes changed (a second deploy would take minutes; the dry run needs no permission).
+    const { remediate } = stack.functions;
+    const deployed = JSON.parse(remediate.environment[ENV.remediation] ?? '{}') as RemediationConfig;
+    const dryRun = { ...deployed, modes: Object.fromEntries(Object.keys(deployed.modes).map((action) => [action, 'dry-run'])) };
+    const dryRunRemediate = deployedRuntime({ ...remediate, environment: { ...remediate.environment, [ENV.remediation]: JSON.stringify(dryRun) } }, credentials.remediate, moto.endpoint);
     const bot = await step(moto, 'connect the bot', () => connectBot({ aws, stack, runtimes }));
     return {
       moto,
@@ -119,6 +137,8 @@ export async function setUp(): Promise<World> {
       },
       seeded,
       audit,
+      guarded,
+      dryRunRemediate,
       slackSecretArn,
     };
   } catch (error) {
