@@ -303,7 +303,8 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
         const published = outcomeEvents(name);
         expect(published).toHaveLength(1);
         const [{ outcome, fingerprint, firstSeen }] = published as [RemedyDetail];
-        expect(outcome).toMatchObject({ action: scenario.autoFix, rule: scenario.expect.rule, status: 'applied' });
+        // A refused write is a `failed` outcome: its reason says which.
+        expect(outcome, outcome.reason).toMatchObject({ action: scenario.autoFix, rule: scenario.expect.rule, status: 'applied' });
         const [sns] = outcomes.sns as [SnsAlert];
         expect(sns.attributes).toMatchObject({ rule: scenario.expect.rule, remedy: 'applied', cluster, service: name });
         for (const text of [outcome.summary, ...outcome.values.map((v) => `${v.before} → ${v.after}`), ...outcome.undo]) {
@@ -346,7 +347,9 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       expect(failures(await world.bot.redeliver(openedIncident(scenario.expect.rule)))).toEqual([]);
       expect(await snsAlerts()).toEqual([]);
       expect(slackPosts()).toEqual([]);
-      expect(writesIn(callsBy('remediate').all)).toEqual([]);
+      const remediateCalls = callsBy('remediate').all;
+      if (scenario.autoFix) console.info(`e2e ${scenario.id} duplicate: ${JSON.stringify({ remediate: remediateCalls.map((call) => `${call.service}:${call.operation}`) })}`);
+      expect(writesIn(remediateCalls)).toEqual([]);
       if (scenario.autoFix) expect(await autoFixed(scenario.autoFix, seeded)).toEqual(before);
     });
 
@@ -453,7 +456,10 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       const posts = slackPosts();
       expect(posts).toHaveLength(1);
       expect(JSON.stringify(posts[0])).toContain(summary);
-      expect(writesIn(callsBy('remediate').all)).toEqual([]);
+      const remediateCalls = callsBy('remediate').all;
+      console.info(`e2e dry-run: ${JSON.stringify({ remediate: remediateCalls.map((call) => `${call.service}:${call.operation}`) })}`);
+      expect(writesIn(remediateCalls)).toEqual([]);
+      expectResourcesAllowed('remediate', remediateCalls);
       expect(await gracePeriod(service.cluster, service.name)).toBe(0);
     });
   });
