@@ -6,7 +6,7 @@
  */
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeServicesCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ListTagsForResourceCommand as ListServiceTagsCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import { drainQueue, type Envelope, type EventSourceBatch, type Invocation } fro
 import type { Finding } from '../../shared/findings';
 import type { DeployedFunctionName, DeployedRule } from './support/account';
 import { AUDIT_CLUSTER } from './support/audit';
-import { allows, resourcesOf } from './support/iam';
+import { allows, type RequestContext, resourcesOf } from './support/iam';
 import { withEnvironment } from './support/lambda';
 import { ACCOUNT, INSTALL_HINT, motoServerAvailable, type RecordedCall, REGION } from './support/moto';
 import { removeScratch, scratchDir } from './support/scratch';
@@ -147,11 +147,15 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       // With both modes on, remediate holds the writes, on tagged services and /ecs/ log groups only; no other role does.
       const service = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/example-cluster/hc-webserver`;
       const group = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/ecs/webserver`;
-      expect(allows(remediate.statements, 'ecs:UpdateService', service)).toBe(true);
+      const optIn = (value: string) => ({ 'aws:ResourceTag/ecs-medic:auto-fix': [value] });
+      expect(allows(remediate.statements, 'ecs:UpdateService', service, optIn('grace-period'))).toBe(true);
+      // The opt-in tag is the policy's condition too: without it, or listing another action, the role cannot change the service.
+      expect(allows(remediate.statements, 'ecs:UpdateService', service)).toBe(false);
+      expect(allows(remediate.statements, 'ecs:UpdateService', service, optIn('log-group'))).toBe(false);
       expect(allows(remediate.statements, 'logs:CreateLogGroup', group)).toBe(true);
       expect(allows(remediate.statements, 'logs:CreateLogGroup', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/x`)).toBe(false);
       for (const other of [diagnose, notify, audit]) {
-        expect(allows(other.statements, 'ecs:UpdateService', service)).toBe(false);
+        expect(allows(other.statements, 'ecs:UpdateService', service, optIn('grace-period'))).toBe(false);
         expect(allows(other.statements, 'logs:CreateLogGroup', group)).toBe(false);
       }
       // Only notify may publish alerts and read the Slack secret.
@@ -174,12 +178,20 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
     return { all, own, reads: all.filter((call) => !own.includes(call)) };
   }
 
-  /** moto enforced the actions; the resources it does not enforce are checked here against the role's statements as deployed (support/iam.ts). */
-  function expectResourcesAllowed(role: DeployedFunctionName, calls: RecordedCall[]): void {
+  /** The condition keys the roles' conditions use, as IAM would evaluate a call with them: the tags of the ECS service a call changes. */
+  async function requestContext(call: RecordedCall, resource: string): Promise<RequestContext> {
+    if (call.service !== 'ecs' || call.operation !== 'UpdateService') return {};
+    const { tags = [] } = await world.aws.ecs.send(new ListServiceTagsCommand({ resourceArn: resource }));
+    return Object.fromEntries(tags.map((tag) => [`aws:ResourceTag/${tag.key}`, [tag.value ?? '']]));
+  }
+
+  /** moto enforced the actions; the resources and conditions it does not enforce are checked here against the role's statements as deployed (support/iam.ts). */
+  async function expectResourcesAllowed(role: DeployedFunctionName, calls: RecordedCall[]): Promise<void> {
     const secretArns = { [world.slackSecretArn.replace(/-[A-Za-z0-9]{6}$/, '')]: world.slackSecretArn };
     for (const call of calls) {
       for (const resource of resourcesOf(call, ACCOUNT, REGION, secretArns)) {
-        expect(allows(world.stack.functions[role].statements, `${call.service}:${call.operation}`, resource), `${role} ${call.service}:${call.operation} on ${resource}`).toBe(true);
+        const context = await requestContext(call, resource);
+        expect(allows(world.stack.functions[role].statements, `${call.service}:${call.operation}`, resource, context), `${role} ${call.service}:${call.operation} on ${resource} ${JSON.stringify(context)}`).toBe(true);
       }
     }
   }
@@ -286,9 +298,9 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       if (scenario.autoFix) measured.remediate = remediateCalls.all.map((call) => `${call.service}:${call.operation}${call.attempt > 1 ? ` (attempt ${call.attempt})` : ''}`);
       console.info(`e2e ${scenario.id}: ${JSON.stringify(measured)}`);
       expect(firstAttempts.length).toBeLessThanOrEqual(READ_BUDGET);
-      expectResourcesAllowed('diagnose', diagnoseCalls.all);
-      expectResourcesAllowed('notify', notifyCalls.all);
-      expectResourcesAllowed('remediate', remediateCalls.all);
+      await expectResourcesAllowed('diagnose', diagnoseCalls.all);
+      await expectResourcesAllowed('notify', notifyCalls.all);
+      await expectResourcesAllowed('remediate', remediateCalls.all);
     });
 
     it('keeps the incident in the deployed table', async () => {
@@ -436,7 +448,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       expect(slackPosts()).toHaveLength(1);
       const remediateCalls = callsBy('remediate').all;
       expect(remediateCalls.map((call) => `${call.service}:${call.operation}`)).toEqual(['ecs:DescribeServices']);
-      expectResourcesAllowed('remediate', remediateCalls);
+      await expectResourcesAllowed('remediate', remediateCalls);
       expect(await gracePeriod(service.cluster, service.name)).toBe(0);
     });
 
@@ -459,7 +471,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       const remediateCalls = callsBy('remediate').all;
       console.info(`e2e dry-run: ${JSON.stringify({ remediate: remediateCalls.map((call) => `${call.service}:${call.operation}`) })}`);
       expect(writesIn(remediateCalls)).toEqual([]);
-      expectResourcesAllowed('remediate', remediateCalls);
+      await expectResourcesAllowed('remediate', remediateCalls);
       expect(await gracePeriod(service.cluster, service.name)).toBe(0);
     });
   });
@@ -510,7 +522,7 @@ describe.skipIf(!available && !inCi)('ecs-medic in an emulated AWS account (moto
       const ratio = reads.length / minimum;
       console.info(`e2e audit: ${JSON.stringify({ reads: reads.length, minimum, ratio: Number(ratio.toFixed(3)), made, own: all.length - reads.length, summary })}`);
       expect(ratio).toBeLessThanOrEqual(CALL_RATIO_TARGET);
-      expectResourcesAllowed('audit', all);
+      await expectResourcesAllowed('audit', all);
     });
 
     it('sends nothing on the next run: every finding is still there, each counted as a repeat', async () => {

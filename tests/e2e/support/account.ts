@@ -104,7 +104,7 @@ export interface PolicyStatement {
   Effect: string;
   Action: string | string[];
   Resource: string | string[];
-  Condition?: unknown;
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 export type DeployedFunctionName = 'diagnose' | 'notify' | 'audit' | 'remediate';

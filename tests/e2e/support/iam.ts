@@ -19,15 +19,43 @@ const RESOURCE_AWARE = new Set(['sqs', 'iam', 'sts', 's3']);
 
 const list = (value: string | string[]) => [value].flat();
 
-function glob(pattern: string, value: string): boolean {
+/** IAM's wildcard match: case-insensitive for actions, case-sensitive for resources and condition values. */
+function glob(pattern: string, value: string, ignoreCase = false): boolean {
   const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 'i').test(value);
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 
-/** Whether an Allow statement (no Deny is deployed) grants `action` on `resource`, as IAM matches them. */
-export function allows(statements: PolicyStatement[], action: string, resource: string): boolean {
+/** The values of the condition keys a request is evaluated with, e.g. `aws:ResourceTag/<key>` (a key absent: the request has none). */
+export type RequestContext = Record<string, string[]>;
+
+/**
+ * IAM's evaluation of a statement's Condition for the operators the roles use (String{Like,Equals}, with or without
+ * ForAllValues/ForAnyValue). moto gap: moto evaluates no condition key but sts:ExternalId, so a condition such as
+ * remediate's opt-in tag on UpdateService is checked here, with the request's context.
+ */
+function conditionHolds(condition: PolicyStatement['Condition'], context: RequestContext): boolean {
+  return Object.entries(condition ?? {}).every(([operator, keys]) => {
+    const [qualifier, test] = operator.includes(':') ? operator.split(':') : [undefined, operator];
+    if (test !== 'StringLike' && test !== 'StringEquals') throw new Error(`support/iam.ts cannot evaluate the condition operator ${operator}`);
+    return Object.entries(keys).every(([key, patterns]) => {
+      const values = context[key] ?? [];
+      const matches = (value: string) => list(patterns).some((pattern) => (test === 'StringLike' ? glob(pattern, value) : pattern === value));
+      if (qualifier === 'ForAllValues') return values.every(matches);
+      if (qualifier === 'ForAnyValue') return values.some(matches);
+      // A single-valued key the request lacks matches nothing.
+      return values.some(matches);
+    });
+  });
+}
+
+/** Whether an Allow statement (no Deny is deployed) grants `action` on `resource` in `context`, as IAM matches them. */
+export function allows(statements: PolicyStatement[], action: string, resource: string, context: RequestContext = {}): boolean {
   return statements.some(
-    (s) => s.Effect === 'Allow' && list(s.Action).some((a) => glob(a, action)) && list(s.Resource).some((r) => glob(r, resource)),
+    (s) =>
+      s.Effect === 'Allow' &&
+      list(s.Action).some((a) => glob(a, action, true)) &&
+      list(s.Resource).some((r) => glob(r, resource)) &&
+      conditionHolds(s.Condition, context),
   );
 }
 
