@@ -69,14 +69,14 @@ export function deployedRuntime(
 ): DeployedRuntime {
   const [file, exportName] = fn.handler.split('.') as [string, string];
   const variables = runtimeEnvironment(fn, credentials, endpoint);
+  // The module reads its environment once, at its cold start: a runtime with another environment gets a module instance of its own.
+  const instance = createHash('sha256').update(JSON.stringify(fn.environment)).digest('hex').slice(0, 12);
   let handler: Promise<Handler> | undefined;
   let requests = 0;
   return {
     function: fn,
     invoke(event) {
       return withEnvironment(variables, () => around(async () => {
-        // The module reads its environment once, at its cold start: a runtime with another environment gets a module instance of its own.
-        const instance = createHash('sha256').update(JSON.stringify(fn.environment)).digest('hex').slice(0, 12);
         handler ??= importBundle(`${pathToFileURL(join(fn.codeDirectory, `${file}.mjs`)).href}?environment=${instance}`).then((module) => {
           const exported = module[exportName];
           if (typeof exported !== 'function') throw new Error(`${fn.name}: ${fn.handler} is not a function in the bundle`);
