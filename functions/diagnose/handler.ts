@@ -12,7 +12,7 @@ import { diagnoseFlow, type Invocation } from '../../shared/bot/diagnose-flow';
 import { sqsDeadLetter } from '../../shared/bot/dead-letter';
 import { eventBridgePublisher, sqsRecheckScheduler } from '../../shared/bot/outputs';
 import { dynamoIncidentStore, incidentDocumentClient } from '../../shared/incidents/store';
-import { liveReader } from '../../shared/reader/live';
+import { lazyLiveReader } from '../../shared/reader/lazy-live';
 import { METRICS_NAMESPACE, recordOutcome } from './metrics';
 
 /**
@@ -32,7 +32,7 @@ const flow = diagnoseFlow({
     tableName: requireEnv(env, ENV.incidentTable),
     windowSeconds: numberEnv(env, ENV.dedupWindowSeconds, DEFAULTS.dedupWindowSeconds),
   }),
-  reader: liveReader(),
+  reader: lazyLiveReader(),
   publish: eventBridgePublisher(new EventBridgeClient({}), env[ENV.eventBus]),
   deadLetter: sqsDeadLetter(sqs, requireEnv(env, ENV.deadLetterQueueUrl)),
   scheduleRecheck: sqsRecheckScheduler(sqs, requireEnv(env, ENV.recheckQueueUrl), recheckDelaySeconds),

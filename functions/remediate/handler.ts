@@ -11,7 +11,7 @@ import { sqsDeadLetter } from '../../shared/bot/dead-letter';
 import { eventBridgePublisher } from '../../shared/bot/outputs';
 import { incidentDocumentClient } from '../../shared/incidents/store';
 import { parseIncidentEvent } from '../../shared/notify/incident';
-import { liveReader } from '../../shared/reader/live';
+import { lazyLiveReader } from '../../shared/reader/lazy-live';
 import { parseRemediation } from '../../shared/remedy/config';
 import { remediationFlow, type RemediationResult } from '../../shared/remedy/flow';
 import { dynamoRemedyLedger } from '../../shared/remedy/ledger';
@@ -37,7 +37,7 @@ const ledger = dynamoRemedyLedger({
   budgetPerHour: config.budgetPerHour,
 });
 const publish = eventBridgePublisher<RemedyDetail>(new EventBridgeClient({}), env[ENV.eventBus], REMEDY_DETAIL_TYPE);
-const reader = liveReader();
+const reader = lazyLiveReader();
 const writer = liveWriter();
 
 const metricOf: Record<string, string> = { applied: 'RemedyApplied', 'dry-run': 'RemedyDryRun', skipped: 'RemedySkipped', failed: 'RemedyFailed' };
