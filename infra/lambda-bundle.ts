@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { lazyWebStreams } from './lazy-web-streams';
 import { oneInvestigationChunk } from './one-investigation-chunk';
 
 export const LAMBDA_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
@@ -35,7 +36,7 @@ export async function bundleLambda(entry: string, outdir: string, options: { sou
     metafile: true,
     logLevel: 'error',
     nodePaths: options.nodePaths ?? [],
-    plugins: [oneInvestigationChunk],
+    plugins: [oneInvestigationChunk, lazyWebStreams],
   });
   return metafile;
 }
