@@ -3,7 +3,7 @@
  * one of them. diagnose and notify: at least twice their peak RSS over the storm (`npm run bench`: peak_rss_bytes;
  * diagnose 91–110 MiB, notify 65–72 MiB across runs when set), rounded up to 64 MB: room for the clients a storm
  * of one rule does not load (EC2's is the largest) and for larger accounts' answers. audit: it holds a whole
- * Region's services and task definitions at once (270 MiB over the audit of 5,000 services, bench/audit.ts),
+ * Region's services and task definitions at once (216–270 MiB over the audit of 5,000 services across runs, bench/audit.ts),
  * and Lambda's CPU share grows with memory (the others mostly wait on AWS APIs). remediate: one incident at a
  * time; 70 MiB over the storm's 20 opened incidents (services opted in, dry-run), sized like notify.
  */
