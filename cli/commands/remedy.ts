@@ -30,12 +30,11 @@ import { eventFileOf, eventRegion, liveAccount } from './diagnose';
 
 /** A ledger that holds nothing: every claim succeeds, no change is remembered. Used only when the output says so. */
 export const uncheckedLedger: RemedyLedger = {
-  previous: async () => undefined,
+  entry: async () => ({ lastChange: undefined, recorded: undefined }),
   claim: async () => ({ status: 'claimed' }),
   spendBudget: async () => true,
   release: async () => {},
   recordOutcome: async () => {},
-  outcome: async () => undefined,
 };
 
 export interface RemedyRun {

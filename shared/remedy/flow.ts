@@ -95,10 +95,12 @@ export function remediationFlow(deps: RemediationDeps) {
       if (!optedInActions(service.tags, config.tagKey).includes(action)) {
         return { status: 'quiet', outcome: undefined, why: `service ${resource.service} is not opted in (tag ${config.tagKey} does not list ${action})` };
       }
-      const previous = await deps.ledger.previous(serviceKey, action);
+      const entry = await deps.ledger.entry(serviceKey, action, holder);
+      // A redelivery of an incident whose attempt is recorded: its outcome goes out again (notify sends each once), nothing is planned.
+      if (entry.recorded) return publish(entry.recorded);
       const facts = await remedy.gather(incident, service, deps.reader);
       if (typeof facts === 'string') return publish({ ...base, status: 'failed', summary: `${actionText[action]} of service ${resource.service} not changed: could not read ${facts}`, reason: `could not read ${facts}` });
-      const plan: Plan<unknown> = remedy.plan(incident, facts, config, previous);
+      const plan: Plan<unknown> = remedy.plan(incident, facts, config, entry.lastChange);
       if (plan.kind === 'nothing') return { ...(await skipped(plan.reason)), nothingToDo: true };
       if (plan.kind === 'refusal') return skipped(plan.reason);
 
@@ -116,9 +118,7 @@ export function remediationFlow(deps: RemediationDeps) {
 
       const claim = await deps.ledger.claim(serviceKey, action, holder);
       if (claim.status === 'duplicate') {
-        // This incident's outcome, if recorded, goes out again: notify sends each once, so a lost publish is recovered here.
-        const recorded = await deps.ledger.outcome(serviceKey, action, holder);
-        if (recorded) return publish(recorded);
+        if (claim.recorded) return publish(claim.recorded);
         return { status: 'quiet', outcome: undefined, why: 'another delivery of this incident holds the change' };
       }
       if (claim.status === 'cooling-down') {

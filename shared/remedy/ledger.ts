@@ -27,14 +27,22 @@ const budgetKey = (account: string, hour: number) => ({ pk: `${LEDGER_KEY_PREFIX
 
 export type ClaimResult =
   | { status: 'claimed' }
-  /** This very incident holds it: a second delivery of the same event, or its retry. */
-  | { status: 'duplicate' }
+  /** This very incident holds it: a second delivery of the same event, or its retry; with the outcome it recorded, if any. */
+  | { status: 'duplicate'; recorded: RemedyOutcome | undefined }
   /** Another incident of the service holds it. */
   | { status: 'cooling-down'; holder: string; claimedAt: string; until: string };
 
-export interface RemedyLedger {
+/** What the ledger holds for a service's action, as one incident sees it. */
+export interface LedgerEntry {
   /** The last change this action made to the service, if still remembered. */
-  previous(serviceKey: string, action: RemedyAction): Promise<PreviousChange | undefined>;
+  lastChange: PreviousChange | undefined;
+  /** The outcome this incident recorded, while it holds the claim: a redelivery republishes it and plans nothing. */
+  recorded: RemedyOutcome | undefined;
+}
+
+export interface RemedyLedger {
+  /** The service's entry for the action, as `incident` (fingerprint|firstSeen) sees it. */
+  entry(serviceKey: string, action: RemedyAction, incident: string): Promise<LedgerEntry>;
   /** Claims the service's cool-down for the action for `incident` (fingerprint|firstSeen). */
   claim(serviceKey: string, action: RemedyAction, incident: string): Promise<ClaimResult>;
   /** Counts one change against the account's hourly budget; false when the hour's budget is spent. */
@@ -43,8 +51,6 @@ export interface RemedyLedger {
   release(serviceKey: string, action: RemedyAction, incident: string): Promise<void>;
   /** What the holder's attempt came to; a change that was made is remembered as the service's last for the action. */
   recordOutcome(serviceKey: string, action: RemedyAction, incident: string, outcome: RemedyOutcome, change: { before: string; after: string } | undefined): Promise<void>;
-  /** The outcome `incident` recorded, while it holds the claim. */
-  outcome(serviceKey: string, action: RemedyAction, incident: string): Promise<RemedyOutcome | undefined>;
 }
 
 export interface DynamoRemedyLedgerOptions {
@@ -60,11 +66,17 @@ export function dynamoRemedyLedger({ client, tableName: TableName, coolDownSecon
   const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
   const remember = Math.max(REMEMBER_SECONDS, coolDownSeconds);
 
+  const read = async (serviceKey: string, action: RemedyAction) =>
+    (await client.send(new GetCommand({ TableName, Key: changeKey(serviceKey, action), ConsistentRead: true }))).Item;
+  const recordedBy = (item: Record<string, unknown> | undefined, incident: string) =>
+    item?.holder === incident ? (item.outcome as RemedyOutcome | undefined) : undefined;
+
   return {
-    async previous(serviceKey, action) {
-      const { Item: item } = await client.send(new GetCommand({ TableName, Key: changeKey(serviceKey, action), ConsistentRead: true }));
-      const last = item?.lastChange as PreviousChange | undefined;
-      return last && Number(item?.expiresAt) > epoch() ? last : undefined;
+    async entry(serviceKey, action, incident) {
+      const item = await read(serviceKey, action);
+      // TTL deletes late: an expired item is as good as gone.
+      if (!item || Number(item.expiresAt) <= epoch()) return { lastChange: undefined, recorded: undefined };
+      return { lastChange: item.lastChange as PreviousChange | undefined, recorded: recordedBy(item, incident) };
     },
 
     async claim(serviceKey, action, incident) {
@@ -82,8 +94,8 @@ export function dynamoRemedyLedger({ client, tableName: TableName, coolDownSecon
         ),
       );
       if (claimed) return { status: 'claimed' };
-      const { Item: item } = await client.send(new GetCommand({ TableName, Key: changeKey(serviceKey, action), ConsistentRead: true }));
-      if (item?.holder === incident) return { status: 'duplicate' };
+      const item = await read(serviceKey, action);
+      if (item?.holder === incident) return { status: 'duplicate', recorded: recordedBy(item, incident) };
       return { status: 'cooling-down', holder: String(item?.holder), claimedAt: iso(Number(item?.claimedAt)), until: iso(Number(item?.coolUntil)) };
     },
 
@@ -133,9 +145,5 @@ export function dynamoRemedyLedger({ client, tableName: TableName, coolDownSecon
       );
     },
 
-    async outcome(serviceKey, action, incident) {
-      const { Item: item } = await client.send(new GetCommand({ TableName, Key: changeKey(serviceKey, action), ConsistentRead: true }));
-      return item?.holder === incident ? (item.outcome as RemedyOutcome | undefined) : undefined;
-    },
   };
 }

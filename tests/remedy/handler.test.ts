@@ -66,7 +66,11 @@ describe('remediate handler', () => {
     await handler(event, context);
     await handler(event, context);
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
-    expect(events.commandCalls(PutEventsCommand)).toHaveLength(2);
+    const outcomes = events.commandCalls(PutEventsCommand).map((c) => JSON.parse(c.args[0].input.Entries?.[0]?.Detail as string) as RemedyDetail);
+    expect(outcomes.map((d) => d.outcome.status)).toEqual(['applied', 'applied']);
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    // The redelivery reads the service and the ledger, and plans nothing: no account read beyond DescribeServices.
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(2);
   });
 
   it('dead-letters a malformed event, reading and changing nothing', async () => {
