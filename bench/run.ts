@@ -17,7 +17,7 @@ const progress = (what: string) => process.stderr.write(`bench: ${what}…\n`);
 
 async function measure() {
   progress('classification and the explain process');
-  const classify: ClassifyFigures = measureClassify();
+  const classify: ClassifyFigures = await measureClassify();
   progress('bundles and cold start (fresh processes)');
   const coldStart: ColdStartFigures = await measureColdStart();
   progress('AWS calls per scenario');

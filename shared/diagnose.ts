@@ -54,11 +54,11 @@ function sameCause(candidates: readonly Candidate[], rule: AnyRule, cause: strin
 const keptRank: Record<Specificity, number> = { 'root-cause': 0, symptom: 0, fallback: 1, unrecognised: 2 };
 
 /**
- * Pure and synchronous: every rule judges every signal of its kinds. Returns
- * one candidate per (rule, cause), most likely first; catch-alls are dropped
- * when anything more specific fits, and the unrecognised next step when anything fits.
+ * Pure: every rule that applies judges every signal of its kinds (asynchronous only while a rule's
+ * detector first loads). Returns one candidate per (rule, cause), most likely first; catch-alls are
+ * dropped when anything more specific fits, and the unrecognised next step when anything fits.
  */
-export function detect(signals: readonly Signal[], rules: readonly AnyRule[] = catalogue): Candidate[] {
+export async function detect(signals: readonly Signal[], rules: readonly AnyRule[] = catalogue): Promise<Candidate[]> {
   const candidates: Candidate[] = [];
   const index = indexOf(rules);
   let best = keptRank.unrecognised;
@@ -66,7 +66,10 @@ export function detect(signals: readonly Signal[], rules: readonly AnyRule[] = c
     const judges = index.byKind.get(signal.kind);
     if (!judges) continue;
     for (const rule of judges) {
-      const detection: Detection | null = rule.detect(signal);
+      if (rule.applies && !rule.applies(signal)) continue;
+      const detected: Detection | null | Promise<Detection | null> = rule.detect(signal);
+      // Awaited only while a lazily loaded detector loads: every later event is judged without a turn of the event loop.
+      const detection = detected instanceof Promise ? await detected : detected;
       if (!detection) continue;
       const same = sameCause(candidates, rule, detection.cause);
       if (same) {
@@ -97,8 +100,8 @@ function errorReason(error: unknown): string {
 }
 
 /** The top detection of `rules` for texts an investigation found, as `InvestigationContext.classify` returns it. */
-function classifyWith(rules: readonly AnyRule[], input: string | readonly Signal[]): Classification | undefined {
-  const [top] = detect(typeof input === 'string' ? [textSignal(input)] : input, rules);
+async function classifyWith(rules: readonly AnyRule[], input: string | readonly Signal[]): Promise<Classification | undefined> {
+  const [top] = await detect(typeof input === 'string' ? [textSignal(input)] : input, rules);
   // "Nothing recognised" is no verdict: the asking rule keeps its own account of the text.
   if (!top || top.detection.specificity === 'unrecognised') return undefined;
   const { rule, detection } = top;
@@ -181,7 +184,7 @@ export async function diagnoseSignals(
   rules: readonly AnyRule[] = catalogue,
 ): Promise<Finding[]> {
   const cached = cachingReader(reader);
-  return Promise.all(detect(signals, rules).map((candidate) => investigate(candidate, cached, rules)));
+  return Promise.all((await detect(signals, rules)).map((candidate) => investigate(candidate, cached, rules)));
 }
 
 /** Findings for a failure text a user copied (a stoppedReason, a service event message, an API error). */

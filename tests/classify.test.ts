@@ -11,7 +11,7 @@ function rules(seen: (Classification | undefined)[]) {
     meta: { ...meta, id: 'asking' },
     detect: (signal) => (signal.text.includes('boom') ? { cause: null, specificity: 'root-cause', explanation: 'asking', fix: 'asking fix', evidence: [] } : null),
     async investigate(_detection, _signal, context) {
-      seen.push(context.classify('boom: the disk is full'), context.classify('nothing anyone knows'));
+      seen.push(await context.classify('boom: the disk is full'), await context.classify('nothing anyone knows'));
       return undefined;
     },
   });

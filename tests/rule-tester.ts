@@ -53,7 +53,7 @@ export function ruleTester(rule: AnyRule, cases: { valid: ValidCase[]; invalid: 
 
     for (const c of cases.invalid) {
       it(`claims: ${title(c)}`, async () => {
-        const [first] = detect(signalsFor(c), [rule]);
+        const [first] = await detect(signalsFor(c), [rule]);
         expect(first, 'the rule should claim this signal').toBeDefined();
         expect(first?.detection.cause).toBe(c.cause);
         for (const part of c.fixIncludes ?? []) expect(first?.detection.fix).toContain(part);
@@ -65,8 +65,8 @@ export function ruleTester(rule: AnyRule, cases: { valid: ValidCase[]; invalid: 
     }
 
     for (const c of cases.valid) {
-      it(`ignores: ${title(c)}`, () => {
-        expect(detect(signalsFor(c), [rule])).toEqual([]);
+      it(`ignores: ${title(c)}`, async () => {
+        expect(await detect(signalsFor(c), [rule])).toEqual([]);
       });
     }
   });

@@ -1,7 +1,8 @@
 import 'aws-sdk-client-mock-vitest/extend';
+import { readdirSync } from 'node:fs';
 import { afterAll, inject } from 'vitest';
 import type { Signal } from '../shared/events/signals';
-import type { Detection, InvestigationContext, Refinement } from '../shared/rules/rule';
+import type { Detection, Detector, InvestigationContext, Refinement } from '../shared/rules/rule';
 import { catalogue } from '../shared/rules/catalogue';
 import { cliAt, type PrintedFix, problemsOf } from './support/printed-commands';
 
@@ -26,12 +27,36 @@ function record(rule: string, fix: string | undefined, signal: Signal, reads: un
   printed.push({ rule, fix, named: JSON.stringify(named), resource: signal.resource, read: JSON.stringify(reads) });
 }
 
+// A rule's `applies` must let through every signal its detector would claim: on every signal of every test of
+// this file that `applies` turns away, the detector is asked too, and a claim it would have made fails the file.
+const turnedAway: string[] = [];
+const undeclared = new Set<string>();
+
+async function detectorOf(rule: (typeof catalogue)[number]): Promise<Detector> {
+  const folder = readdirSync(new URL(`../shared/rules/${rule.meta.id}/`, import.meta.url));
+  if (!folder.includes('detect.ts')) return (signal) => rule.detect(signal) as Detection | null;
+  return ((await import(`../shared/rules/${rule.meta.id}/detect.ts`)) as { default: Detector }).default;
+}
+
 for (const rule of catalogue) {
-  const { detect, investigate } = rule;
+  const { applies, detect, investigate } = rule;
+  if (applies) {
+    const detector = await detectorOf(rule);
+    rule.applies = (signal: Signal) => {
+      if (applies.call(rule, signal)) return true;
+      if (detector(signal)) turnedAway.push(`${rule.meta.id} turned away a signal its detector claims: ${JSON.stringify(signal.text.slice(0, 300))}`);
+      return false;
+    };
+  }
   rule.detect = (signal: Signal) => {
-    const detection: Detection | null = detect.call(rule, signal);
-    if (detection) record(rule.meta.id, detection.fix, signal, []);
-    return detection;
+    const recorded = (detection: Detection | null) => {
+      if (detection) record(rule.meta.id, detection.fix, signal, []);
+      // meta.causes is what users configure by, and index.ts lists it apart from detect.ts: a cause it lacks fails the file.
+      if (detection?.cause && !rule.meta.causes.includes(detection.cause)) undeclared.add(`${rule.meta.id}: ${detection.cause}`);
+      return detection;
+    };
+    const detected: Detection | null | Promise<Detection | null> = detect.call(rule, signal);
+    return detected instanceof Promise ? detected.then(recorded) : recorded(detected);
   };
   if (investigate) {
     rule.investigate = async (detection: Detection, signal: Signal, context: InvestigationContext) => {
@@ -50,6 +75,11 @@ for (const rule of catalogue) {
     };
   }
 }
+
+afterAll(() => {
+  if (undeclared.size > 0) throw new Error(`detections whose cause is not in their rule's meta.causes: ${[...undeclared].join(', ')}`);
+  if (turnedAway.length > 0) throw new Error(`rules whose applies is narrower than their detector:\n${[...new Set(turnedAway)].map((t) => `  - ${t}`).join('\n')}`);
+});
 
 afterAll(async () => {
   if (printed.length === 0) return;

@@ -236,9 +236,9 @@ export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
     result.rechecksScheduled += 1;
   }
 
-  function detectSafely(signals: () => Signal[]): Candidate[] | string {
+  async function detectSafely(signals: () => Signal[]): Promise<Candidate[] | string> {
     try {
-      return detect(signals(), rules);
+      return await detect(signals(), rules);
     } catch (error) {
       // Pure code failing on one event fails the same way on every retry: permanent.
       return `diagnosis failed on this event: ${reasonOf(error)}`;
@@ -269,7 +269,7 @@ export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
         if (signal) await resolve(event, signal, result);
         return result;
       }
-      const candidates = detectSafely(() => signals);
+      const candidates = await detectSafely(() => signals);
       if (typeof candidates === 'string') return reject(raw, candidates, { eventId: event.id });
       const starting = isStartingServiceTask(event) ? serviceKeyOf(taskResource(event)) : undefined;
       const problem = keyProblem(event.id, candidates, { 're-check key': starting });
@@ -299,7 +299,7 @@ export function diagnoseFlow(dependencies: DiagnoseFlowDependencies) {
         return result;
       }
       const found = signal;
-      const candidates = detectSafely(() => [found]);
+      const candidates = await detectSafely(() => [found]);
       if (typeof candidates === 'string') return reject(body, candidates, { messageId });
       const problem = keyProblem(messageId, candidates);
       if (problem) return reject(body, `message too large for the incident store: ${problem}`, { messageId: messageId.slice(0, 100) });

@@ -76,7 +76,7 @@ export interface InvestigationContext {
    * together as one event's signals are, and returns the top detection:
    * undefined when no other rule recognises them. Reads nothing.
    */
-  classify(input: string | readonly Signal[]): Classification | undefined;
+  classify(input: string | readonly Signal[]): Promise<Classification | undefined>;
 }
 
 /** Verifies a detection against the account through the reader port. */
@@ -86,10 +86,22 @@ export type Investigation<K extends SignalKind = SignalKind, D extends Detection
   context: InvestigationContext,
 ) => Promise<Refinement | undefined>;
 
+/** A rule's pure classification of one signal: a cause, or null when the rule does not apply. */
+export type Detector<K extends SignalKind = SignalKind, D extends Detection = Detection> = (signal: SignalOf<K>) => D | null;
+
 export interface Rule<K extends SignalKind = SignalKind, D extends Detection = Detection> {
   meta: RuleMeta<K>;
-  /** Pure: classifies one signal into a cause, or null when the rule does not apply. */
-  detect(signal: SignalOf<K>): D | null;
+  /**
+   * Optional, cheap and pure: false when `detect` surely returns null (the texts it reads name none of the rule's
+   * families). Every event asks every rule; only a rule that applies runs `detect`, so a lazily loaded one
+   * (`lazyDetect`) costs a cold start nothing until an event it may claim arrives.
+   */
+  applies?(signal: SignalOf<K>): boolean;
+  /**
+   * Pure: classifies one signal into a cause, or null when the rule does not apply. A rule's detect.ts loaded by
+   * `lazyDetect` answers with a promise while it loads, the first time it is asked.
+   */
+  detect(signal: SignalOf<K>): D | null | Promise<D | null>;
   /**
    * Optional: verifies the detection against the account (a rule's investigate.ts, loaded by `lazyInvestigate`).
    * A method rather than an `Investigation` property: method parameters are bivariant, so every rule fits `AnyRule`.
@@ -100,6 +112,23 @@ export interface Rule<K extends SignalKind = SignalKind, D extends Detection = D
 /** Identity, for inference: `signal` in `detect` is narrowed to the kinds in `meta.signals`. */
 export function defineRule<K extends SignalKind, D extends Detection>(rule: Rule<K, D>): Rule<K, D> {
   return rule;
+}
+
+/**
+ * A detector loaded on first use: the rule's detect.ts (its patterns, explanations and fixes) stays out of what a
+ * cold start parses until `applies` lets through a signal it may claim; each rule's detect.ts is a chunk of its own.
+ */
+export function lazyDetect<K extends SignalKind, D extends Detection>(
+  load: () => Promise<{ default: Detector<K, D> }>,
+): (signal: SignalOf<K>) => D | null | Promise<D | null> {
+  let detector: Detector<K, D> | undefined;
+  return (signal) => {
+    if (detector) return detector(signal);
+    return load().then((module) => {
+      detector = module.default;
+      return detector(signal);
+    });
+  };
 }
 
 /**

@@ -140,10 +140,10 @@ describe('container-oom-killed investigation', () => {
 });
 
 describe('ranking against essential-container-exited', () => {
-  it('keeps the OOM kill first and drops the catch-all for the same event', () => {
+  it('keeps the OOM kill first and drops the catch-all for the same event', async () => {
     const parsed = parseEvent(oomEvent(0, 137));
     if (parsed.status !== 'valid') throw new Error('fixture event is not valid');
-    const ranked = detect(signalsOf(parsed.event), [rule, essentialContainerExited]);
+    const ranked = await detect(signalsOf(parsed.event), [rule, essentialContainerExited]);
     expect(ranked.map((c) => c.rule.meta.id)).toEqual(['container-oom-killed']);
   });
 });

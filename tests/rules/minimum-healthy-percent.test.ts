@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { diagnoseEvent } from '../../shared/diagnose';
 import type { Finding } from '../../shared/findings';
 import { type Snapshot, snapshotReader } from '../../shared/reader/snapshot';
-import rule, { deploymentRoom } from '../../shared/rules/minimum-healthy-percent';
+import rule from '../../shared/rules/minimum-healthy-percent';
+import { deploymentRoom } from '../../shared/rules/minimum-healthy-percent/detect';
 import { apiCallEvent } from '../fixtures/events';
 import { ruleTester } from '../rule-tester';
 

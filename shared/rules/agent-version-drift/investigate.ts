@@ -4,7 +4,7 @@ import { arnName } from '../../arn';
 import type { Evidence } from '../../findings';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { featureMinimums, featuresMissing } from '../../facts/agent-features';
-import { featureList, updateFix } from '.';
+import { featureList, updateFix } from './detect';
 
 // The table is ordered by version, so the last entry is the highest minimum.
 const highestMinimum = featureMinimums[featureMinimums.length - 1]?.minimum;

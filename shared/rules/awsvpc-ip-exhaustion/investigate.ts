@@ -4,7 +4,7 @@ import type { Signal, SignalOf } from '../../events/signals';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { enisByInstanceType, tasksWithoutTrunking, tasksWithTrunking } from './eni-limits';
 import { networkConfigurationArg, readService, serviceArgs, serviceEvidence } from '../../facts/service-placement';
-import { eniFix, subnetFix, subnetIdPattern, trunkingCommands } from '.';
+import { eniFix, subnetFix, subnetIdPattern, trunkingCommands } from './detect';
 
 /** The subnets the tasks use: the service's, else the stopped task's ENI attachment, else the one the text names. */
 function taskSubnets(signal: Signal): string[] {

@@ -4,7 +4,7 @@ import { investigateEc2Capacity } from './ec2-capacity';
 import { investigateFargate } from './fargate';
 import { investigatePlaced } from './placed';
 import { onFargate, unplaced } from './pending';
-import { STUCK } from '.';
+import { STUCK } from './detect';
 
 export default async function investigate(detection: Detection, signal: SignalOf<'text' | 'task-stopped' | 'service-action' | 'api-call' | 'pending-recheck'>, context: InvestigationContext): Promise<Refinement | undefined> {
   if (detection.cause === 'quota') {

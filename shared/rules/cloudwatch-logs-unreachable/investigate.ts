@@ -6,7 +6,7 @@ import { publicIpCommands } from '../../facts/service-placement';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { shellArg } from '../text';
 import { available, type Egress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
-import { endpointCommand } from '.';
+import { endpointCommand } from './detect';
 
 type TaskSignal = TaskStoppedSignal | ContainerStoppedSignal;
 

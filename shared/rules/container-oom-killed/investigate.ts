@@ -4,7 +4,7 @@ import type { Evidence } from '../../findings';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { shellArg } from '../text';
 import { fargateSizeFor, withHeadroom } from './sizing';
-import { causeFor, cleanExitNote, deployLine, explanations, mib, type OomSignal } from '.';
+import { causeFor, cleanExitNote, deployLine, explanations, mib, type OomSignal } from './detect';
 
 interface Sizing {
   lines: string[];

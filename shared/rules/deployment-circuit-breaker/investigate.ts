@@ -10,7 +10,7 @@ import {
 } from '../../facts/service';
 import type { Classification, InvestigationContext, Refinement } from '../rule';
 import { shellArg } from '../text';
-import { type CircuitBreakerDetection, explanations, genericFix, ROLLBACK, ROLLED_BACK_TO } from '.';
+import { type CircuitBreakerDetection, explanations, genericFix, ROLLBACK, ROLLED_BACK_TO } from './detect';
 
 function alarmFix(alarmNames: readonly string[]): string[] {
   const names = alarmNames.length > 0 ? alarmNames : ['<alarm-name>'];
@@ -119,12 +119,14 @@ async function readFailedTasks(
     const line = reasonLine(task);
     groups.set(line, [...(groups.get(line) ?? []), task]);
   }
-  const ranked = [...groups.entries()]
-    .map(([reason, group]) => {
-      const representative = group[0] as Task;
-      return { reason, count: group.length, taskArn: representative.taskArn, rootCause: context.classify(taskSignals(representative, resource)) };
-    })
-    .sort((a, b) => b.count - a.count);
+  const ranked = (
+    await Promise.all(
+      [...groups.entries()].map(async ([reason, group]) => {
+        const representative = group[0] as Task;
+        return { reason, count: group.length, taskArn: representative.taskArn, rootCause: await context.classify(taskSignals(representative, resource)) };
+      }),
+    )
+  ).sort((a, b) => b.count - a.count);
   for (const { reason, count } of ranked.slice(0, MAX_REASONS_QUOTED)) {
     evidence.push({ source: 'ecs:DescribeTasks', observed: `${count} of ${tasks.length} stopped tasks of ${deploymentId}: ${reason}` });
   }

@@ -8,7 +8,7 @@ import { currentPlatform } from '../../facts/platforms';
 import type { InvestigationContext, Refinement } from '../rule';
 import { shellArg } from '../text';
 import type { ExecTarget } from './target';
-import { type ExecDetection, serviceFix, SSM_ACTIONS, standaloneFix } from '.';
+import { type ExecDetection, serviceFix, SSM_ACTIONS, standaloneFix } from './detect';
 
 const execAgentMinimum = featureMinimums.find((f) => f.feature === 'ECS Exec')?.minimum ?? '1.50.2';
 

@@ -5,7 +5,7 @@ import { parseArn } from '../../arn';
 import { putRolePolicy } from '../../facts/iam';
 import { taskOf, taskSubnet } from '../../facts/task';
 import type { InvestigationContext, Refinement } from '../rule';
-import { accessPointFix, describe, type EfsDetection, type EfsTarget, iamVolumeFix, networkFix } from '.';
+import { accessPointFix, describe, type EfsDetection, type EfsTarget, iamVolumeFix, networkFix } from './detect';
 
 /** The task definition's EFS volume for this file system (or its only one). */
 function efsVolume(

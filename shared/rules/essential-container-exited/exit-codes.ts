@@ -13,16 +13,6 @@ export type ExitCause =
   | 'terminated'
   | 'signal';
 
-export const exitCauses: readonly ExitCause[] = [
-  'application-error',
-  'not-executable',
-  'command-not-found',
-  'killed',
-  'segfault',
-  'terminated',
-  'signal',
-];
-
 export function exitCause(code: number): ExitCause {
   switch (code) {
     case 126:

@@ -20,7 +20,7 @@ import {
   targetsNow,
 } from './start-up';
 import { LOOP_ONGOING, otherContainerCauses, otherElbCauses, recommendationEvidence } from './verdict';
-import type { HealthCheckDetection, HealthCheckKind } from '.';
+import type { HealthCheckDetection, HealthCheckKind } from './detect';
 
 /** Texts of the same kill, to pick this service's looping tasks out of its stopped tasks. */
 const sameKill: Record<HealthCheckKind, RegExp> = {

@@ -9,7 +9,7 @@ import { shellArg } from '../text';
 import { available, describeEgress, subnetRoute, vpcEndpoints } from '../../facts/vpc-path';
 import { runsOnFargate, taskOf, taskSubnet } from '../../facts/task';
 import { publicIpCommands } from '../../facts/service-placement';
-import { ecrEndpointCommands, type Registry } from '.';
+import { ecrEndpointCommands, type Registry } from './detect';
 
 interface EcrEndpoints {
   missing: string[];

@@ -1,6 +1,6 @@
 import { at, isUnresolved, type Report, type StaticCheck, seen, type TaskDefinitionSubject } from '../../static/check';
 import { containersOf, familyLabel } from '../../static/task-definition';
-import { awslogsTargets } from '.';
+import { awslogsTargets } from './detect';
 
 /**
  * Seed footgun 7, before the first task: an awslogs-group that does not

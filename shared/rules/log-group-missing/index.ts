@@ -1,6 +1,7 @@
-import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { defineRule, lazyInvestigate } from '../rule';
-import { anyOf, firstMatch, quoted, regionNamedIn, shellArg } from '../text';
+import { defineRule, lazyDetect, lazyInvestigate } from '../rule';
+
+/** Every text detect.ts claims quotes CloudWatch Logs' ResourceNotFoundException. */
+const mentionsMissingGroup = /log group does not exist/i;
 
 /**
  * Seed footgun 7. The mission text says logs are silently dropped; in reality
@@ -8,43 +9,6 @@ import { anyOf, firstMatch, quoted, regionNamedIn, shellArg } from '../text';
  * (ResourceInitializationError on Fargate 1.4+, CannotStartContainerError on
  * EC2 and Fargate ≤1.3).
  */
-const missingGroup = anyOf([
-  /log stream:?\s*ResourceNotFoundException:?\s*The specified log group does not exist/i,
-  /logging driver.*ResourceNotFoundException:?\s*The specified log group does not exist/i,
-  /logger args.*The specified log group does not exist/i,
-]);
-
-export interface AwslogsTarget {
-  container: string;
-  group: string;
-  region: string | undefined;
-  createGroup: boolean;
-}
-
-/** The awslogs targets of a task definition's containers. */
-export function awslogsTargets(containers: readonly ContainerDefinition[] | undefined): AwslogsTarget[] {
-  const targets: AwslogsTarget[] = [];
-  for (const container of containers ?? []) {
-    const options = container.logConfiguration?.logDriver === 'awslogs' ? container.logConfiguration.options : undefined;
-    const group = options?.['awslogs-group'];
-    if (!group) continue;
-    targets.push({
-      container: container.name ?? '(unnamed)',
-      group,
-      region: options['awslogs-region'],
-      createGroup: options['awslogs-create-group']?.toLowerCase() === 'true',
-    });
-  }
-  return targets;
-}
-
-function generalFix(region: string | undefined): string {
-  return [
-    `aws logs create-log-group --log-group-name <awslogs-group> --region ${shellArg(region, 'awslogs-region')}`,
-    'or, in the container definition\'s logConfiguration.options, set "awslogs-create-group": "true" and grant the task execution role logs:CreateLogGroup.',
-  ].join('\n');
-}
-
 export default defineRule({
   meta: {
     id: 'log-group-missing',
@@ -64,18 +28,7 @@ export default defineRule({
     autoFix: 'log-group',
   },
 
-  detect(signal) {
-    if (!firstMatch(signal.text, missingGroup)) return null;
-    return {
-      cause: null,
-      specificity: 'root-cause',
-      explanation:
-        'The awslogs log driver could not create its log stream because the log group named in the task definition does not exist, so the task failed to start. ECS does not create the group unless the container\'s log options set "awslogs-create-group": "true" (which also needs logs:CreateLogGroup on the task execution role).',
-      fix: generalFix(signal.resource.region ?? regionNamedIn(signal.text)),
-      evidence: [quoted(signal.source, signal.text)],
-    };
-  },
-
+  applies: (signal) => mentionsMissingGroup.test(signal.text),
+  detect: lazyDetect(() => import('./detect')),
   investigate: lazyInvestigate(() => import('./investigate')),
 });
-

@@ -4,7 +4,7 @@ import type { Evidence } from '../../findings';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
 import { describeDecision, putRolePolicy, roleNameOf, type SimulatedDecision, simulate } from '../../facts/iam';
 import { shellArg } from '../text';
-import { type AwslogsTarget, awslogsTargets } from '.';
+import { type AwslogsTarget, awslogsTargets } from './detect';
 
 function createCommands(groups: readonly AwslogsTarget[], fallbackRegion: string | undefined): string {
   return groups

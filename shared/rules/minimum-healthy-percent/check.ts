@@ -1,6 +1,6 @@
 import { at, type Report, type ServiceSubject, type StaticCheck, seen } from '../../static/check';
 import { clusterLabel, desiredCountOf, isDaemon, percentsOf, rollsOut, serviceLabel } from '../../static/service';
-import { deploymentRoom } from '.';
+import { deploymentRoom } from './detect';
 
 /**
  * Seed footgun 6, before a deployment: percentages that let a deployment

@@ -3,7 +3,7 @@ import type { SignalOf } from '../../events/signals';
 import type { Evidence, Severity } from '../../findings';
 import { describeService, missingTargetReason, percentsText, serviceTarget } from '../../facts/service';
 import type { InvestigationContext, Refinement } from '../rule';
-import { deadlockExplanation, type DeploymentConfigDetection, deploymentRoom, fixFor, zeroCapacityExplanation } from '.';
+import { deadlockExplanation, type DeploymentConfigDetection, deploymentRoom, fixFor, zeroCapacityExplanation } from './detect';
 
 function describeConfiguration(service: Service): string {
   const config = service.deploymentConfiguration;

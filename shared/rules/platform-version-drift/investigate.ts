@@ -4,7 +4,7 @@ import { arnName } from '../../arn';
 import type { Evidence } from '../../findings';
 import type { InvestigationContext, Refinement } from '../rule';
 import { below14, familyOf, isBehind } from '../../facts/platforms';
-import { fix, type PlatformDetection } from '.';
+import { fix, type PlatformDetection } from './detect';
 
 function versionsOf(tasks: readonly Task[]): Map<string, string[]> {
   const versions = new Map<string, string[]>();

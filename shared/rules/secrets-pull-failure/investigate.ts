@@ -13,7 +13,7 @@ import {
   secretIdOf,
   secretRefs,
 } from '../../facts/secrets';
-import { type Cause, explanationFor, fixFor, type SecretFacts, type SecretsDetection } from '.';
+import { type Cause, explanationFor, fixFor, type SecretFacts, type SecretsDetection } from './detect';
 
 /** The actions that read these resources: GetSecretValue for secrets, GetParameters for parameters. */
 function readActionsOf(arns: readonly string[]): string[] {

@@ -2,7 +2,7 @@ import type { CapacityProviderStrategyItem } from '@aws-sdk/client-ecs';
 import type { SignalOf, TaskStoppedSignal } from '../../events/signals';
 import type { Evidence } from '../../findings';
 import type { Detection, InvestigationContext, Refinement } from '../rule';
-import { mixedStrategyCommand, serviceExplanation, sigtermAdvice } from '.';
+import { mixedStrategyCommand, serviceExplanation, sigtermAdvice } from './detect';
 
 function strategyText(strategy: readonly CapacityProviderStrategyItem[]): string {
   return strategy.map((p) => `${p.capacityProvider} (base ${p.base ?? 0}, weight ${p.weight ?? 0})`).join(', ');

@@ -7,7 +7,7 @@ import {
   simulate,
   taskDefinitionArnOf,
 } from '../../facts/iam';
-import { type Cause, explanationFor, fixFor, type RoleDetection, type RoleFacts } from '.';
+import { type Cause, explanationFor, fixFor, type RoleDetection, type RoleFacts } from './detect';
 
 interface RoleCheck {
   action: string;

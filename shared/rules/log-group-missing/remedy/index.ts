@@ -2,7 +2,7 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { cut } from '../../../bot/incident-event';
 import { defineRemedy, type RemedyCase } from '../../remedy';
 import { shellArg } from '../../text';
-import { type AwslogsTarget, awslogsTargets } from '..';
+import { type AwslogsTarget, awslogsTargets } from '../detect';
 
 /**
  * Creates each missing awslogs-group of the service's task definition in its
