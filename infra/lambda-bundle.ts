@@ -1,8 +1,9 @@
 /**
  * How a Lambda handler is bundled, for the stack and the benches alike: outdir/index.mjs plus chunks/ for what
  * it imports dynamically. Code splitting keeps each account-reading SDK client out of index.mjs until a rule
- * first reads from that service: in one file esbuild does defer such a module's top-level code, but Node still
- * parses all of it at every cold start (bench/bundles.ts). NodejsFunction always builds one file (--outfile),
+ * first reads from that service, and each rule's detect.ts and investigate.ts until an event it may claim arrives:
+ * in one file esbuild does defer such a module's top-level code, but Node still parses all of it at every cold
+ * start (bench/bundles.ts). NodejsFunction always builds one file (--outfile),
  * so the stack runs this after its build (commandHooks.afterBundling): `node --import tsx infra/lambda-bundle.ts ENTRY OUTDIR`.
  */
 import { rmSync } from 'node:fs';
@@ -10,7 +11,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { lazyWebStreams } from './lazy-web-streams';
-import { oneInvestigationChunk } from './one-investigation-chunk';
 
 export const LAMBDA_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
@@ -36,7 +36,7 @@ export async function bundleLambda(entry: string, outdir: string, options: { sou
     metafile: true,
     logLevel: 'error',
     nodePaths: options.nodePaths ?? [],
-    plugins: [oneInvestigationChunk, lazyWebStreams],
+    plugins: [lazyWebStreams],
   });
   return metafile;
 }

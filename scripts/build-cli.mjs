@@ -2,14 +2,14 @@
 // Run with `node --import tsx` (package.json): the bundling choices it shares with the Lambdas are TypeScript.
 import { chmodSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { oneInvestigationChunk } from '../infra/one-investigation-chunk.ts';
 
 rmSync('dist', { recursive: true, force: true }); // chunk names carry hashes: drop the previous build's
 await build({
   entryPoints: { 'ecs-medic': 'cli/bin.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
-  // The live reader (AWS SDK) is imported dynamically; its own chunk keeps explain from parsing it.
+  // The live reader (AWS SDK) and each rule's detector and investigation are imported dynamically: explain parses
+  // only the rules whose gate lets its text through.
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -20,7 +20,6 @@ await build({
   mainFields: ['module', 'main'],
   banner: { js: "#!/usr/bin/env node\nimport { createRequire } from 'node:module';const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
-  plugins: [oneInvestigationChunk],
 });
 // `npx ecs-medic` runs the file itself: it must be executable.
 chmodSync('dist/ecs-medic.mjs', 0o755);

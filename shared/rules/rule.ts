@@ -132,9 +132,8 @@ export function lazyDetect<K extends SignalKind, D extends Detection>(
 }
 
 /**
- * An investigation loaded on first use: every event runs `detect`, only a newly opened incident investigates,
- * so a rule's investigate.ts (and what only it imports) stays out of the code a cold start parses; the bundles
- * put every investigation in one chunk (infra/one-investigation-chunk.ts).
+ * An investigation loaded on first use: only a newly opened incident investigates, so a rule's investigate.ts
+ * (and what only it imports) loads after its detect.ts, and only for a rule that claimed an event.
  */
 export function lazyInvestigate<K extends SignalKind, D extends Detection>(
   load: () => Promise<{ default: Investigation<K, D> }>,

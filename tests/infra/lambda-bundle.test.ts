@@ -1,7 +1,8 @@
 /**
- * What a cold start parses: the diagnose bundle as the stack builds it keeps every rule's investigation out of
- * index.mjs and the chunks it imports statically, in one chunk of its own (infra/one-investigation-chunk.ts),
- * and neither the live reader nor Node's web streams load there either (infra/lazy-web-streams.ts).
+ * What a cold start parses: the diagnose bundle as the stack builds it keeps every rule's detector and
+ * investigation out of index.mjs and the chunks it imports statically (only the rules' index.ts, their metadata
+ * and gates, are there), and neither the live reader nor Node's web streams load there either
+ * (infra/lazy-web-streams.ts).
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +16,10 @@ const outdir = mkdtempSync(join(tmpdir(), 'ecs-medic-lambda-bundle-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const ruleFolders = readdirSync('shared/rules', { withFileTypes: true }).filter((entry) => entry.isDirectory());
-const investigations = ruleFolders
-  .filter((folder) => readdirSync(join('shared/rules', folder.name)).includes('investigate.ts'))
-  .map((folder) => `shared/rules/${folder.name}/investigate.ts`);
+const filesOfRules = (file: string) =>
+  ruleFolders.filter((folder) => readdirSync(join('shared/rules', folder.name)).includes(file)).map((folder) => `shared/rules/${folder.name}/${file}`);
+const investigations = filesOfRules('investigate.ts');
+const detectors = filesOfRules('detect.ts');
 
 /** The outputs a cold start loads: index.mjs and what it imports statically, transitively. */
 function eagerOutputs(metafile: Metafile): string[] {
@@ -38,15 +40,32 @@ describe('diagnose bundle', () => {
     metafile = await bundleLambda('functions/diagnose/handler.ts', outdir, { sourcemap: false });
   });
 
-  it('finds the investigations', () => {
+  it('finds the detectors and the investigations', () => {
+    expect(detectors.length).toBeGreaterThanOrEqual(20);
     expect(investigations.length).toBeGreaterThanOrEqual(15);
   });
 
-  it('leaves every investigation out of what a cold start loads', () => {
+  it('leaves every detector and investigation out of what a cold start loads, and keeps every rule\'s gate in it', () => {
     const eager = eagerOutputs(metafile).flatMap((output) => Object.keys(metafile.outputs[output]?.inputs ?? {}));
-    expect(eager.filter((input) => input.endsWith('/investigate.ts'))).toEqual([]);
-    // Rules' detect code is there: the investigations were split off, not the catalogue.
-    expect(eager).toContain('shared/rules/health-check-grace-period/index.ts');
+    expect(eager.filter((input) => input.endsWith('/detect.ts') || input.endsWith('/investigate.ts'))).toEqual([]);
+    for (const folder of ruleFolders) expect(eager).toContain(`shared/rules/${folder.name}/index.ts`);
+  });
+
+  it("loads a rule's detector without any other rule's detector or investigation", () => {
+    const { outputs } = metafile;
+    // What loading one output brings in: it and what it imports statically, transitively.
+    const closure = (output: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(output)) return seen;
+      seen.add(output);
+      for (const imported of outputs[output]?.imports ?? []) if (imported.kind === 'import-statement') closure(imported.path, seen);
+      return seen;
+    };
+    for (const detector of detectors) {
+      const entry = Object.keys(outputs).find((output) => outputs[output]?.entryPoint === detector);
+      expect(entry, detector).toBeDefined();
+      const loaded = [...closure(entry as string)].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
+      expect(loaded.filter((input) => (input.endsWith('/detect.ts') || input.endsWith('/investigate.ts')) && input !== detector), detector).toEqual([]);
+    }
   });
 
   it('leaves the live reader out of what a cold start loads: it is imported on the first read', () => {
@@ -59,17 +78,6 @@ describe('diagnose bundle', () => {
     const builtins = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
     expect(builtins).toContain('node:stream');
     expect(builtins).not.toContain('node:stream/web');
-  });
-
-  it('puts every investigation in one chunk, so what they share with detect is one chunk more at cold start, not one per rule', () => {
-    const holding = new Set(
-      Object.entries(metafile.outputs)
-        .filter(([, output]) => Object.keys(output.inputs).some((input) => investigations.includes(input)))
-        .map(([path]) => path),
-    );
-    expect(holding.size).toBe(1);
-    const [chunk] = [...holding];
-    expect(Object.keys(metafile.outputs[chunk as string]?.inputs ?? {})).toEqual(expect.arrayContaining(investigations));
   });
 });
 
