@@ -3,7 +3,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
@@ -46,7 +45,7 @@ const slackSecretArn = process.env[ENV.slackSecretArn];
 const region = process.env.AWS_REGION;
 
 const sns = new SNSClient({});
-const slackWebhookUrl = slackSecretArn ? webhookUrlFromSecret(new SecretsManagerClient({}), slackSecretArn) : undefined;
+const slackWebhookUrl = slackSecretArn ? webhookUrlFromSecret(slackSecretArn) : undefined;
 
 const channels: Partial<Record<Channel, Deliver>> = {
   sns: async (alert, eventId) => {

@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type {
   ContextBlock,
   HeaderBlock,
@@ -158,11 +157,13 @@ export function slackMessage(detail: IncidentDetail, fallbackRegion?: string): S
  * Read once per cold start (a rotated secret is picked up by the next cold
  * start); a failed read is not cached, so the next invocation tries again.
  */
-export function webhookUrlFromSecret(client: SecretsManagerClient, secretId: string): () => Promise<string> {
+export function webhookUrlFromSecret(secretId: string): () => Promise<string> {
   let cached: string | undefined;
   return async () => {
     if (cached) return cached;
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    // Imported on the first Slack post: a cold start that sends nothing to Slack never loads the client.
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const { SecretString } = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId }));
     cached = parseWebhookSecret(SecretString);
     return cached;
   };

@@ -145,7 +145,7 @@ describe('the webhook secret', () => {
 
     it('is read once and cached', async () => {
       secrets.on(GetSecretValueCommand).resolves({ SecretString: URL_ });
-      const read = webhookUrlFromSecret(new SecretsManagerClient({}), SECRET_ARN);
+      const read = webhookUrlFromSecret(SECRET_ARN);
       expect(await read()).toBe(URL_);
       expect(await read()).toBe(URL_);
       expect(secrets).toHaveReceivedCommandExactlyOnceWith(GetSecretValueCommand, { SecretId: SECRET_ARN });
@@ -156,7 +156,7 @@ describe('the webhook secret', () => {
         .on(GetSecretValueCommand)
         .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
         .resolves({ SecretString: JSON.stringify({ webhookUrl: URL_ }) });
-      const read = webhookUrlFromSecret(new SecretsManagerClient({}), SECRET_ARN);
+      const read = webhookUrlFromSecret(SECRET_ARN);
       await expect(read()).rejects.toThrow('Rate exceeded');
       expect(await read()).toBe(URL_);
       expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
