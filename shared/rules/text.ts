@@ -5,7 +5,7 @@ import type { Evidence } from '../findings';
 /**
  * Patterns tried in order, precompiled into one pattern that matches wherever any of them does: most texts
  * match none of a rule's patterns, and one pass rejects them several times faster than trying each in turn
- * (every rule judges every event; bench/classify.ts). Build them once, at module level.
+ * (every rule whose gate lets a text through judges it; bench/classify.ts). Build them once, at module level.
  */
 export interface Patterns {
   readonly list: readonly RegExp[];

@@ -1,5 +1,6 @@
 import { defineRule, lazyDetect, lazyInvestigate } from '../rule';
 
+/** The text detect.ts claims; the stop code alone counts too. */
 const mentionsEssential = /Essential container/i;
 
 /**

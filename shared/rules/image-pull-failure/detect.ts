@@ -3,7 +3,7 @@ import type { Detection } from '../rule';
 import { anyOf, firstMatch, matchesAny, type Patterns, quoted, shellArg } from '../text';
 import { architectureFix, taskArchitecture, taskOf } from '../../facts/task';
 
-/** Every pattern detect.ts claims a text by contains one of these: one test turns every other text away. */
+/** Every pattern below contains one of these: one test spares the rest on texts that name no pull failure. */
 const mentionsPull =
   /CannotPull\w*Error|registry auth|pull rate limit|toomanyrequests|descriptor (for|matching) platform|no matching manifest|manifest for|pull access denied|GetImageBlob|failed to register layer|pull the image|requested access to the resource|Error: image|for pull after error|pull image|while pulling/i;
 

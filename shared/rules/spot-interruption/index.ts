@@ -1,5 +1,6 @@
 import { defineRule, lazyDetect, lazyInvestigate } from '../rule';
 
+/** The notice detect.ts claims names Spot; the stop codes alone count too. */
 const mentionsSpot = /Spot/i;
 
 /**

@@ -11,7 +11,7 @@ import {
 } from '../../facts/iam';
 import { isSecretsFetch } from '../../facts/secrets';
 
-/** Every text detect.ts claims says one of these (a secrets fetch is secrets-pull-failure's). */
+/** Every text this rule claims says one of these (a secrets fetch is secrets-pull-failure's). */
 const mentionsRoleProblem = /not authorized|AccessDenied|unable to assume the role|execution role ARN|executionRoleArn|Role is not valid|403 Forbidden/i;
 
 export type Cause = 'execution-role-permissions' | 'task-role-permissions' | 'same-role' | 'trust-policy';

@@ -1,5 +1,6 @@
 import { defineRule, lazyDetect } from '../rule';
 
+/** The retirement text detect.ts claims names maintenance; the stop code alone counts too. */
 const mentionsMaintenance = /maintenance/i;
 
 /**
